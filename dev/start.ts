@@ -1,0 +1,154 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { startShop } from "../seeds/shop/server.ts";
+import { seedDatabase } from "../seeds/run.ts";
+import { applyMigrations } from "./database.ts";
+import { startLibsqlServer } from "./libsql-server/server.ts";
+import { assertPortFree } from "./ports.ts";
+
+/**
+ * `npm start`: the whole local stack in one process tree. libSQL server (Turso's protocol)
+ * -> migrations -> demo data -> demo shop origin -> `wrangler dev` proxying to the shop.
+ * Ctrl-C stops everything it started.
+ */
+const root = fileURLToPath(new URL("..", import.meta.url));
+const ports = {
+  db: Number(process.env.VITRINE_DB_PORT ?? 8080),
+  shop: Number(process.env.VITRINE_SHOP_PORT ?? 3000),
+  worker: Number(process.env.VITRINE_WORKER_PORT ?? 8787),
+};
+const LOCAL_TOKEN = "local-dev-token";
+const stoppers: (() => Promise<void> | void)[] = [];
+
+/** Ends start-up with a one-line reason; main's catch prints it and stops what runs. */
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+async function stopAll(): Promise<void> {
+  for (const stop of stoppers.reverse()) await Promise.resolve(stop()).catch(() => undefined);
+  stoppers.length = 0;
+}
+
+/** wrangler dev only loads the secrets listed in wrangler.toml from .dev.vars. */
+function ensureDevVars(dbUrl: string): void {
+  const path = `${root}.dev.vars`;
+  if (existsSync(path)) return;
+  const example = readFileSync(`${root}.dev.vars.example`, "utf8");
+  const local = example
+    .replace(/^TURSO_URL=.*$/m, `TURSO_URL=${dbUrl}`)
+    .replace(/^TURSO_AUTH_TOKEN=.*$/m, `TURSO_AUTH_TOKEN=${LOCAL_TOKEN}`)
+    .replace(/^COOKIE_SECRET=.*$/m, `COOKIE_SECRET=${crypto.randomUUID()}${crypto.randomUUID()}`)
+    .replace(/^ADMIN_TOKEN=.*$/m, `ADMIN_TOKEN=local-admin-${crypto.randomUUID().slice(0, 8)}`);
+  writeFileSync(path, local);
+  console.log("wrote .dev.vars with local secrets");
+}
+
+function startWorker(shopUrl: string, dbUrl: string): ChildProcess {
+  const child = spawn(
+    "npx",
+    [
+      "wrangler",
+      "dev",
+      "--port",
+      String(ports.worker),
+      "--ip",
+      "127.0.0.1",
+      "--var",
+      `ORIGIN_URL:${shopUrl}`,
+      "--var",
+      `TURSO_URL:${dbUrl}`,
+      "--persist-to",
+      ".data/wrangler",
+      "--show-interactive-dev-session=false",
+    ],
+    {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+    },
+  );
+  const prefix = (chunk: Buffer) =>
+    chunk
+      .toString()
+      .split("\n")
+      .filter((line) => line.trim())
+      .forEach((line) => console.log(`[worker] ${line}`));
+  child.stdout?.on("data", prefix);
+  child.stderr?.on("data", prefix);
+  return child;
+}
+
+async function waitForWorker(url: string, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) fail(`wrangler dev exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/__vitrine/v1/health`);
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  fail(`the Worker did not become healthy at ${url} within ${timeoutMs / 1000}s`);
+}
+
+async function main(): Promise<void> {
+  for (const [what, port] of [
+    ["libSQL server", ports.db],
+    ["demo shop", ports.shop],
+    ["Worker", ports.worker],
+  ] as const) {
+    await assertPortFree(port, what);
+  }
+
+  const db = await startLibsqlServer({
+    file: `${root}.data/local.db`,
+    port: ports.db,
+    authToken: LOCAL_TOKEN,
+  });
+  stoppers.push(() => db.close());
+  const conn = { url: db.url, authToken: LOCAL_TOKEN };
+  await applyMigrations(conn);
+  console.log("migrations applied");
+  const seeded = await seedDatabase(conn, { log: (m) => console.log(`seed ${m}`) });
+  console.log(seeded.skipped ? "demo data already present" : "demo data seeded");
+
+  const shop = await startShop({ port: ports.shop });
+  stoppers.push(() => shop.close());
+
+  ensureDevVars(db.url);
+  const worker = startWorker(shop.url, db.url);
+  stoppers.push(
+    () =>
+      new Promise<void>((resolve) => {
+        if (worker.exitCode !== null) return resolve();
+        worker.once("exit", () => resolve());
+        worker.kill("SIGTERM");
+      }),
+  );
+  const workerUrl = `http://127.0.0.1:${ports.worker}`;
+  await waitForWorker(workerUrl, worker);
+
+  console.log(`
+Vitrine local stack is up (Ctrl-C stops everything):
+  shop through Vitrine   ${workerUrl}/
+  edge API health        ${workerUrl}/__vitrine/v1/health
+  demo shop origin       ${shop.url}/
+  libSQL (Turso) server  ${db.url}  (token: ${LOCAL_TOKEN}, file .data/local.db)
+`);
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    console.log("\nstopping...");
+    void stopAll().finally(() => process.exit(0));
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(`npm start: ${err instanceof Error ? err.message : err}`);
+  void stopAll().finally(() => process.exit(1));
+});

@@ -1,0 +1,114 @@
+import { eq, type Table } from "drizzle-orm";
+import { pathToFileURL } from "node:url";
+import * as schema from "../schema/index.ts";
+import { connect, isLocalDatabase, type Connection } from "../dev/database.ts";
+import { generateCatalog } from "./catalog.ts";
+import { generateHistories } from "./histories.ts";
+
+/** Bump when the generators change so an existing local database is re-seeded. */
+export const SEED_VERSION = 1;
+const SEED_STATE = "seed";
+// Fixed clock: the same seed gives the same rows, so re-running inserts nothing new.
+const SEED_NOW = Date.UTC(2026, 10, 1);
+const CHUNK = 200;
+
+export type SeedOptions = { reset?: boolean; visitors?: number; log?: (msg: string) => void };
+export type SeedResult = { skipped: boolean; rows: Record<string, number> };
+
+// Children before parents when deleting; the reverse when inserting.
+const TABLES_IN_DELETE_ORDER: [string, Table][] = [
+  ["orderLines", schema.orderLines],
+  ["orders", schema.orders],
+  ["events", schema.events],
+  ["sessions", schema.sessions],
+  ["consents", schema.consents],
+  ["identities", schema.identities],
+  ["customers", schema.customers],
+  ["visitors", schema.visitors],
+  ["products", schema.products],
+  ["categories", schema.categories],
+];
+
+/**
+ * Loads the demo catalog and visitor histories. Idempotent: rows are keyed, conflicts are
+ * skipped, and a finished seed of the same version is not redone. `reset` wipes the demo
+ * tables first and is refused for any database that is not on this machine.
+ */
+export async function seedDatabase(
+  conn: Connection,
+  options: SeedOptions = {},
+): Promise<SeedResult> {
+  const log = options.log ?? (() => undefined);
+  if (options.reset && !isLocalDatabase(conn.url)) {
+    throw new Error(
+      `refusing to reset ${conn.url}: seeding with --reset only runs on a local database`,
+    );
+  }
+  const { client, db } = connect(conn);
+  try {
+    const [state] = await db
+      .select()
+      .from(schema.jobState)
+      .where(eq(schema.jobState.name, SEED_STATE));
+    if (!options.reset && state?.value.version === SEED_VERSION) {
+      return { skipped: true, rows: (state.value.rows ?? {}) as Record<string, number> };
+    }
+    if (options.reset) {
+      for (const [, table] of TABLES_IN_DELETE_ORDER) await db.delete(table);
+      log("demo tables cleared");
+    }
+    const catalog = generateCatalog({ now: SEED_NOW });
+    const histories = generateHistories(catalog, { now: SEED_NOW, visitors: options.visitors });
+    const data: Record<string, Record<string, unknown>[]> = { ...catalog, ...histories };
+    const rows: Record<string, number> = {};
+    for (const [name, table] of [...TABLES_IN_DELETE_ORDER].reverse()) {
+      const list = data[name] ?? [];
+      for (let i = 0; i < list.length; i += CHUNK) {
+        const chunk = list.slice(i, i + CHUNK);
+        await db
+          .insert(table)
+          .values(chunk as never)
+          .onConflictDoNothing();
+      }
+      rows[name] = list.length;
+      log(`${name}: ${list.length}`);
+    }
+    const value = { version: SEED_VERSION, rows };
+    await db
+      .insert(schema.jobState)
+      .values({ name: SEED_STATE, value, updatedAt: Date.now() })
+      .onConflictDoUpdate({ target: schema.jobState.name, set: { value, updatedAt: Date.now() } });
+    return { skipped: false, rows };
+  } finally {
+    client.close();
+  }
+}
+
+// CLI: TURSO_URL=... npm run seed [-- --reset] [-- --visitors N]
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  const args = process.argv.slice(2);
+  const unknown = args.filter(
+    (a, i) => !["--reset", "--visitors"].includes(a) && args[i - 1] !== "--visitors",
+  );
+  const visitorsAt = args.indexOf("--visitors");
+  const visitors = visitorsAt >= 0 ? Number(args[visitorsAt + 1]) : undefined;
+  if (unknown.length) {
+    console.error(`seed: unknown argument ${unknown[0]} (use --reset, --visitors N)`);
+    process.exit(2);
+  }
+  if (visitors !== undefined && !(Number.isInteger(visitors) && visitors > 0)) {
+    console.error("seed: --visitors must be a positive whole number");
+    process.exit(2);
+  }
+  const url = process.env.TURSO_URL ?? "http://127.0.0.1:8080";
+  try {
+    const result = await seedDatabase(
+      { url, authToken: process.env.TURSO_AUTH_TOKEN },
+      { reset: args.includes("--reset"), visitors, log: console.log },
+    );
+    console.log(result.skipped ? `already seeded (${url})` : `seeded ${url}`);
+  } catch (err) {
+    console.error(`seed: ${err instanceof Error ? err.message : err}`);
+    process.exit(1);
+  }
+}

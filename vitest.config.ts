@@ -1,0 +1,48 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+const globalSetup = ["./dev/test/global-setup.ts"];
+
+/**
+ * Two projects: `node` for pure logic, the libSQL server, seeds and dev tooling;
+ * `workerd` (files named *.worker.test.ts) for the Worker's real entry points inside workerd,
+ * with the KV namespaces, the Durable Object and cron from wrangler.toml.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["{dev,seeds,schema,workers}/**/*.test.ts"],
+          exclude: ["**/*.worker.test.ts", "**/node_modules/**"],
+          globalSetup,
+          testTimeout: 20_000,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                ORIGIN_URL: inject("originUrl"),
+                TURSO_URL: inject("tursoUrl"),
+                TURSO_AUTH_TOKEN: "",
+                COOKIE_SECRET: "test-cookie-secret-0123456789abcdef",
+                ADMIN_TOKEN: "test-admin-token",
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "workerd",
+          include: ["workers/**/*.worker.test.ts"],
+          globalSetup,
+          testTimeout: 20_000,
+        },
+      },
+    ],
+  },
+});

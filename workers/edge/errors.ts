@@ -1,0 +1,56 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { LoopDetectedError, OriginUnavailableError } from "./proxy/forward.ts";
+import { SettingsError } from "./settings.ts";
+
+/** A failure the client should see, with a stable machine-readable code. */
+export class ApiError extends HTTPException {
+  constructor(
+    status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(status, { message });
+  }
+}
+
+type Envelope = { code: string; message: string; requestId: string; details?: unknown };
+
+function classify(err: unknown): {
+  status: ContentfulStatusCode;
+  code: string;
+  message: string;
+  details?: unknown;
+} {
+  if (err instanceof ApiError)
+    return { status: err.status, code: err.code, message: err.message, details: err.details };
+  if (err instanceof HTTPException)
+    return { status: err.status, code: "http_error", message: err.message };
+  if (err instanceof LoopDetectedError)
+    return { status: 508, code: "loop_detected", message: err.message };
+  if (err instanceof OriginUnavailableError)
+    return {
+      status: 502,
+      code: "origin_unavailable",
+      message: "The shop's origin could not be reached",
+    };
+  if (err instanceof SettingsError)
+    return { status: 500, code: "misconfigured", message: err.message, details: err.issues };
+  return { status: 500, code: "internal_error", message: "Unexpected error" };
+}
+
+/** The one place errors become responses: a JSON envelope; only server faults are logged. */
+export function errorResponse(err: unknown, c: Context): Response {
+  const { status, code, message, details } = classify(err);
+  const requestId = c.req.header("cf-ray") ?? crypto.randomUUID();
+  if (status >= 500) console.error(JSON.stringify({ requestId, code, error: String(err) }));
+  const body: Envelope = {
+    code,
+    message,
+    requestId,
+    ...(details === undefined ? {} : { details }),
+  };
+  return c.json(body, status, { "cache-control": "no-store" });
+}

@@ -1,0 +1,46 @@
+import type { Settings } from "../settings.ts";
+import { LOOP_HEADER, originRequestHeaders, rewriteLocation, withoutHopByHop } from "./headers.ts";
+
+/** Thrown when a request arrives already marked by Vitrine: the route points back at itself. */
+export class LoopDetectedError extends Error {}
+
+/** Something the origin or the network did wrong, turned into a clean 502 by the caller. */
+export class OriginUnavailableError extends Error {}
+
+/**
+ * Forwards one request to the configured origin and returns its response as it streams:
+ * body untouched, hop-by-hop headers removed, own-host redirects kept on the public host.
+ */
+export async function forwardToOrigin(request: Request, settings: Settings): Promise<Response> {
+  if (request.headers.has(LOOP_HEADER)) throw new LoopDetectedError("request already proxied");
+  const publicUrl = new URL(request.url);
+  const target = new URL(publicUrl.pathname + publicUrl.search, settings.origin);
+  const headers = originRequestHeaders(request.headers, {
+    ip: request.headers.get("cf-connecting-ip"),
+    host: publicUrl.host,
+    proto: publicUrl.protocol === "https:" ? "https" : "http",
+  });
+  const hasBody = request.method !== "GET" && request.method !== "HEAD";
+  let upstream: Response;
+  try {
+    upstream = await fetch(target, {
+      method: request.method,
+      headers,
+      body: hasBody ? request.body : null,
+      // Redirects belong to the browser, not to the proxy.
+      redirect: "manual",
+    });
+  } catch (err) {
+    throw new OriginUnavailableError(err instanceof Error ? err.message : String(err));
+  }
+  const responseHeaders = withoutHopByHop(upstream.headers);
+  const location = upstream.headers.get("location");
+  if (location) {
+    responseHeaders.set("location", rewriteLocation(location, settings.origin, publicUrl));
+  }
+  return new Response(upstream.body, {
+    status: upstream.status,
+    statusText: upstream.statusText,
+    headers: responseHeaders,
+  });
+}

@@ -1,0 +1,81 @@
+/** Inputs and outputs of ranking are plain data so the logic is testable without bindings. */
+export type ProductStats = {
+  id: string;
+  categoryId: string;
+  rating: number;
+  reviewCount: number;
+  stock: number;
+};
+
+export type Sales = { productId: string; units: number };
+
+export type Rankings = {
+  bestsellers: string[];
+  bestsellersByCategory: Record<string, string[]>;
+  topRated: string[];
+  lowStock: string[];
+};
+
+export type RankingOptions = {
+  size: number;
+  /** Reviews a product needs before its own average outweighs the catalog's (Bayesian prior). */
+  priorReviews: number;
+  lowStockAt: number;
+};
+
+const DEFAULTS: RankingOptions = { size: 20, priorReviews: 20, lowStockAt: 5 };
+
+/**
+ * Rating shrunk toward the catalog mean: a 5.0 from 2 reviews should not beat a 4.8 from 900
+ * (Bayesian average with `prior` pseudo-reviews at the mean).
+ */
+export function shrunkRating(rating: number, reviews: number, mean: number, prior: number): number {
+  return (mean * prior + rating * reviews) / (prior + reviews);
+}
+
+/** Bestsellers (overall and per category), top rated with a confidence correction, low stock. */
+export function buildRankings(
+  products: ProductStats[],
+  sales: Sales[],
+  options: Partial<RankingOptions> = {},
+): Rankings {
+  const { size, priorReviews, lowStockAt } = { ...DEFAULTS, ...options };
+  const units = new Map(sales.map((s) => [s.productId, s.units]));
+  const inStock = products.filter((p) => p.stock > 0);
+  const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+  const sold = inStock
+    .filter((p) => (units.get(p.id) ?? 0) > 0)
+    .sort((a, b) => (units.get(b.id) ?? 0) - (units.get(a.id) ?? 0) || byId(a.id, b.id));
+  const bestsellersByCategory: Record<string, string[]> = {};
+  for (const p of sold) {
+    const list = (bestsellersByCategory[p.categoryId] ??= []);
+    if (list.length < size) list.push(p.id);
+  }
+
+  const reviewed = inStock.filter((p) => p.reviewCount > 0);
+  const totalReviews = reviewed.reduce((n, p) => n + p.reviewCount, 0);
+  const mean = totalReviews
+    ? reviewed.reduce((s, p) => s + p.rating * p.reviewCount, 0) / totalReviews
+    : 0;
+  const score = new Map(
+    reviewed.map((p) => [p.id, shrunkRating(p.rating, p.reviewCount, mean, priorReviews)]),
+  );
+  const topRated = reviewed
+    .sort((a, b) => (score.get(b.id) ?? 0) - (score.get(a.id) ?? 0) || byId(a.id, b.id))
+    .slice(0, size)
+    .map((p) => p.id);
+
+  const lowStock = inStock
+    .filter((p) => p.stock <= lowStockAt)
+    .sort((a, b) => a.stock - b.stock || byId(a.id, b.id))
+    .slice(0, size)
+    .map((p) => p.id);
+
+  return {
+    bestsellers: sold.slice(0, size).map((p) => p.id),
+    bestsellersByCategory,
+    topRated,
+    lowStock,
+  };
+}
