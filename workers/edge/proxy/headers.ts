@@ -67,6 +67,8 @@ export function rewriteLocation(location: string, origin: URL, publicUrl: URL): 
   }
   if (target.host !== origin.host) return location;
   target.protocol = publicUrl.protocol;
-  target.host = publicUrl.host;
+  target.hostname = publicUrl.hostname;
+  // Setting host without a port keeps the old port, so set it explicitly ("" = default).
+  target.port = publicUrl.port;
   return target.toString();
 }

@@ -1,0 +1,41 @@
+/** What one request tells us about the visit, before any stored data is read. */
+export type DeviceClass = "mobile" | "tablet" | "desktop";
+export type Channel = "search" | "social" | "email" | "paid" | "direct" | "referral";
+export type PageType =
+  | "home"
+  | "category"
+  | "product"
+  | "search"
+  | "cart"
+  | "checkout"
+  | "order"
+  | "bestsellers"
+  | "faq"
+  | "other";
+
+export type RequestContext = {
+  /** Path and query of the public URL (no host: the host is not an input to decisions). */
+  path: string;
+  query: Record<string, string>;
+  device: DeviceClass;
+  isBot: boolean;
+  country: string | null;
+  region: string | null;
+  channel: Channel;
+  campaign: string | null;
+  referrerHost: string | null;
+  pageType: PageType;
+  productId: string | null;
+  categoryId: string | null;
+  /** Epoch ms of the request and the visitor's local hour (from request.cf timezone). */
+  now: number;
+  localHour: number;
+};
+
+/** Consent tiers: `necessary` is always true; the rest are the visitor's choice. */
+export type Consent = {
+  personalization: boolean;
+  analytics: boolean;
+  /** Where the state came from: an explicit choice, the GPC signal, or the default. */
+  source: "cookie" | "gpc" | "default";
+};

@@ -1,0 +1,164 @@
+/** What to do at one slot, already rendered to safe HTML by the decision engine. */
+export type SlotAction =
+  "replace" | "append" | "prepend" | "before" | "after" | "remove" | "setAttribute";
+
+export type RenderedSlot = {
+  slotId: string;
+  action: SlotAction;
+  html: string;
+  attribute?: { name: string; value: string };
+  variantId: string;
+  reason: string;
+};
+
+export type SlotSelector = { slotId: string; selector: string };
+
+export type PageRewrite = {
+  /** Slot selectors from the active config; HTMLRewriter needs them before the page starts. */
+  selectors: SlotSelector[];
+  /** Tags for the end of <head> (stylesheet, tracker); empty string for none. */
+  headHtml: string;
+  /** Receives each complete JSON-LD block in <head>/<body>, in document order. */
+  onJsonLd(text: string): void;
+  /** Computes the slots once, when <body> opens, so JSON-LD in <head> is already known. */
+  plan(): Promise<Map<string, RenderedSlot>>;
+};
+
+export type RewriteOutcome = {
+  /** Slots that were written into the page (what the visitor actually saw). */
+  applied: RenderedSlot[];
+  errors: string[];
+};
+
+const JSON_LD = 'script[type="application/ld+json"]';
+
+/**
+ * Streams `response` through HTMLRewriter: the page is never buffered, bytes before <body>
+ * flow while decisions are made. Every handler catches its own failure and leaves the origin
+ * markup as it was, so a personalization error can never break the page.
+ */
+export function rewritePage(
+  response: Response,
+  rewrite: PageRewrite,
+): { response: Response; outcome: Promise<RewriteOutcome> } {
+  const applied: RenderedSlot[] = [];
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  let planned: Promise<Map<string, RenderedSlot>> | null = null;
+  const plan = () =>
+    (planned ??= rewrite.plan().catch((err: unknown) => {
+      errors.push(`plan: ${String(err)}`);
+      return new Map<string, RenderedSlot>();
+    }));
+  let finish!: (outcome: RewriteOutcome) => void;
+  const outcome = new Promise<RewriteOutcome>((resolve) => (finish = resolve));
+
+  let jsonLd = "";
+  let rewriter = new HTMLRewriter()
+    .on(JSON_LD, {
+      text(chunk) {
+        jsonLd += chunk.text;
+        if (!chunk.lastInTextNode) return;
+        const text = jsonLd;
+        jsonLd = "";
+        try {
+          rewrite.onJsonLd(text);
+        } catch (err) {
+          errors.push(`json-ld: ${String(err)}`);
+        }
+      },
+    })
+    .on("head", {
+      element(head) {
+        if (!rewrite.headHtml) return;
+        head.onEndTag((end) => {
+          end.before(rewrite.headHtml, { html: true });
+        });
+      },
+    })
+    .on("body", {
+      async element() {
+        await plan();
+      },
+    });
+
+  for (const { slotId, selector } of rewrite.selectors) {
+    rewriter = rewriter.on(selector, {
+      async element(el) {
+        // A slot is filled once, at its first match: a module must not repeat down the page.
+        if (seen.has(slotId)) return;
+        seen.add(slotId);
+        try {
+          const slot = (await plan()).get(slotId);
+          if (!slot) return;
+          applySlot(el, slot);
+          applied.push(slot);
+        } catch (err) {
+          errors.push(`slot ${slotId}: ${String(err)}`);
+        }
+      },
+    });
+  }
+
+  rewriter = rewriter.onDocument({
+    end() {
+      finish({ applied, errors });
+    },
+  });
+  return { response: rewriter.transform(response), outcome };
+}
+
+function applySlot(el: Element, slot: RenderedSlot): void {
+  if (slot.action === "remove") {
+    el.remove();
+    return;
+  }
+  if (slot.action === "setAttribute") {
+    if (!slot.attribute) return;
+    // HTMLRewriter encodes attribute values itself; the value is plain text here.
+    el.setAttribute(slot.attribute.name, slot.attribute.value);
+    markElement(el, slot);
+    return;
+  }
+  const options = { html: true };
+  if (slot.action === "replace") {
+    // The slot's own element stays (the shop's layout depends on it) and carries the marks.
+    el.setInnerContent(slot.html, options);
+    markElement(el, slot);
+    return;
+  }
+  const html = wrap(slot);
+  switch (slot.action) {
+    case "append":
+      el.append(html, options);
+      return;
+    case "prepend":
+      el.prepend(html, options);
+      return;
+    case "before":
+      el.before(html, options);
+      return;
+    case "after":
+      el.after(html, options);
+      return;
+  }
+}
+
+function markElement(el: Element, slot: RenderedSlot): void {
+  el.setAttribute("data-vt-slot", slot.slotId);
+  el.setAttribute("data-vt-variant", slot.variantId);
+  el.setAttribute("data-vt-reason", slot.reason);
+}
+
+/** Injected markup says what it is and why, for the tracker, QA and curious shop owners. */
+function wrap(slot: RenderedSlot): string {
+  return (
+    `<div class="vt-module" data-vt-slot="${escapeAttribute(slot.slotId)}" ` +
+    `data-vt-variant="${escapeAttribute(slot.variantId)}" data-vt-reason="${escapeAttribute(slot.reason)}">` +
+    `${slot.html}</div>`
+  );
+}
+
+export function escapeAttribute(value: string): string {
+  return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+}
