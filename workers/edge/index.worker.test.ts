@@ -19,6 +19,7 @@ import { createDb } from "./db/client.ts";
 import worker from "./index.ts";
 import { RANKINGS_POINTER, rankingsKey } from "./scheduled/publish-rankings.ts";
 import { settingsOf } from "./settings.ts";
+import type { TrackedEvent } from "./model/events.ts";
 import type { VisitorSession } from "./visitor/visitor-session.ts";
 
 const PUBLIC = "https://shop.example";
@@ -75,13 +76,41 @@ describe("fetch: edge API", () => {
 });
 
 describe("Durable Object: visitor session", () => {
-  it("keeps touchpoints in journey order in its SQLite storage", async () => {
+  const event = (
+    id: string,
+    type: TrackedEvent["type"],
+    at: number,
+    extra: Partial<TrackedEvent> = {},
+  ) =>
+    ({
+      id,
+      type,
+      at,
+      sessionId: "s1",
+      path: null,
+      pageType: null,
+      productId: null,
+      categoryId: null,
+      channel: null,
+      device: null,
+      valueCents: null,
+      data: {},
+      ...extra,
+    }) satisfies TrackedEvent;
+
+  it("stores touchpoints once in journey order and answers the session state", async () => {
     const stub = env.VISITOR.get(env.VISITOR.idFromName("visitor-order-test"));
-    await stub.record({ at: 1, type: "page_view", path: "/", channel: "search" });
-    await stub.record({ at: 2, type: "product_view", path: "/p/x", channel: null });
-    const snap = await stub.snapshot();
-    expect(snap.touchpoints).toBe(2);
-    expect(snap.recent.map((t) => t.type)).toEqual(["page_view", "product_view"]);
+    const batch = [
+      event("e2", "add_to_cart", 2, { productId: "p1", data: { unitPriceCents: 1200 } }),
+      event("e1", "product_view", 1, { productId: "p1" }),
+    ];
+    expect(await stub.track(batch)).toMatchObject({ accepted: 2, duplicates: 0 });
+    // A retried batch is counted once.
+    expect(await stub.track(batch)).toMatchObject({ accepted: 0, duplicates: 2 });
+    const state = await stub.state("s1", 3);
+    expect(state.journeyStage).toBe("cart");
+    expect(state.cart.valueCents).toBe(1200);
+    expect((await stub.touchpoints()).map((t) => t.id)).toEqual(["e1", "e2"]);
     const rows = await runInDurableObject(stub, (_instance: VisitorSession, state) =>
       state.storage.sql.exec("SELECT count(*) AS n FROM touchpoints").one(),
     );

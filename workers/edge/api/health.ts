@@ -23,7 +23,7 @@ export const health = new Hono<{ Bindings: Env }>().get("/", async (c) => {
   const [kv, durableObject, turso] = await Promise.all([
     withBudget(CHECK_BUDGET_MS, () => c.env.CONFIG.get("config:active")),
     withBudget(CHECK_BUDGET_MS, () =>
-      c.env.VISITOR.get(c.env.VISITOR.idFromName("__health")).snapshot(),
+      c.env.VISITOR.get(c.env.VISITOR.idFromName("__health")).state("health", Date.now()),
     ),
     withBudget(CHECK_BUDGET_MS, () => createDb(settings).run(sql`select 1`)),
   ]);

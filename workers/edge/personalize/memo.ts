@@ -1,0 +1,28 @@
+/**
+ * A value cached in the isolate for a short time. Isolates serve many requests, so a config
+ * pointer or model read once is reused until it may have changed.
+ */
+export class IsolateMemo<T> {
+  private value: { data: T; until: number } | null = null;
+  private pending: Promise<T> | null = null;
+
+  constructor(private readonly ttlMs: number) {}
+
+  async get(load: () => Promise<T>, now = Date.now()): Promise<T> {
+    if (this.value && now < this.value.until) return this.value.data;
+    // Concurrent requests share one load instead of stampeding KV.
+    this.pending ??= load()
+      .then((data) => {
+        this.value = { data, until: Date.now() + this.ttlMs };
+        return data;
+      })
+      .finally(() => {
+        this.pending = null;
+      });
+    return this.pending;
+  }
+
+  clear(): void {
+    this.value = null;
+  }
+}

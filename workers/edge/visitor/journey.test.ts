@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import type { EventType, TrackedEvent } from "../model/events.ts";
+import { applyEvent, emptyJourney, type JourneyState } from "./journey.ts";
+
+let n = 0;
+function ev(type: EventType, at: number, extra: Partial<TrackedEvent> = {}): TrackedEvent {
+  return {
+    id: `e${++n}`,
+    type,
+    at,
+    sessionId: "s1",
+    path: null,
+    pageType: null,
+    productId: null,
+    categoryId: null,
+    channel: null,
+    device: null,
+    valueCents: null,
+    data: {},
+    ...extra,
+  };
+}
+
+const run = (events: TrackedEvent[], start: JourneyState = emptyJourney("s1", 0)) =>
+  events.reduce(applyEvent, start);
+
+describe("journey stages", () => {
+  it("moves browse -> consider -> cart -> checkout -> purchased", () => {
+    const stages: string[] = [];
+    let s = emptyJourney("s1", 0);
+    const steps = [
+      ev("page_view", 1, { pageType: "home" }),
+      ev("product_view", 2, { productId: "a" }),
+      ev("product_view", 3, { productId: "b" }),
+      ev("add_to_cart", 4, { productId: "b", data: { quantity: 2, unitPriceCents: 1500 } }),
+      ev("checkout_step", 5, { data: { step: "address" } }),
+      ev("purchase", 6, { valueCents: 3000 }),
+    ];
+    for (const e of steps) {
+      s = applyEvent(s, e);
+      stages.push(s.session.journeyStage);
+    }
+    expect(stages).toEqual(["browse", "browse", "consider", "cart", "checkout", "purchased"]);
+    expect(s.session.cart).toEqual({ lines: [], valueCents: 0, changedAt: 6 });
+    expect(s.lastPurchaseAt).toBe(6);
+  });
+
+  it("starts the next session after a purchase as post-purchase, keeping recent products", () => {
+    const s = run([ev("product_view", 1, { productId: "a" }), ev("purchase", 2)]);
+    const next = applyEvent(s, ev("page_view", 1000, { sessionId: "s2", pageType: "home" }));
+    expect(next.session.sessionId).toBe("s2");
+    expect(next.session.pageViews).toBe(1);
+    expect(next.session.journeyStage).toBe("post_purchase");
+    expect(next.session.recentProducts).toEqual(["a"]);
+  });
+});
+
+describe("cart", () => {
+  it("adds, merges and removes lines with the cart value in cents", () => {
+    const s = run([
+      ev("add_to_cart", 1, { productId: "a", data: { quantity: 1, unitPriceCents: 1000 } }),
+      ev("add_to_cart", 2, { productId: "a", data: { quantity: 2, unitPriceCents: 1000 } }),
+      ev("add_to_cart", 3, { productId: "b", data: { unitPriceCents: 250 } }),
+      ev("remove_from_cart", 4, { productId: "a", data: { quantity: 1 } }),
+    ]);
+    expect(s.session.cart.lines).toEqual([
+      { productId: "a", quantity: 2, unitPriceCents: 1000 },
+      { productId: "b", quantity: 1, unitPriceCents: 250 },
+    ]);
+    expect(s.session.cart.valueCents).toBe(2250);
+    const emptied = run([ev("remove_from_cart", 5, { productId: "b" })], s);
+    expect(emptied.session.cart.lines.map((l) => l.productId)).toEqual(["a"]);
+  });
+});
+
+describe("page views", () => {
+  it("counts impressions per slot and variant for frequency caps", () => {
+    const slots = [{ slot: "hero", variant: "spontaneous-offer" }];
+    const s = run([
+      ev("page_view", 1, { data: { slots } }),
+      ev("page_view", 2, { data: { slots } }),
+    ]);
+    expect(s.session.pageViews).toBe(2);
+    expect(s.session.impressions).toEqual({ "hero:spontaneous-offer": 2 });
+  });
+
+  it("keeps recent products unique, most recent first", () => {
+    const s = run(
+      ["a", "b", "a"].map((id, i) => ev("page_view", i, { pageType: "product", productId: id })),
+    );
+    expect(s.session.recentProducts).toEqual(["a", "b"]);
+  });
+});

@@ -1,0 +1,145 @@
+import type { TrackedEvent } from "../model/events.ts";
+import type { CartLine, JourneyStage, SessionState } from "../model/profile.ts";
+
+const RECENT_PRODUCTS = 20;
+/** After a purchase, later sessions are post-purchase for this long (accessories, care content). */
+const POST_PURCHASE_MS = 30 * 24 * 3600 * 1000;
+
+/** What the Durable Object keeps between events, beyond the raw touchpoints. */
+export type JourneyState = {
+  session: SessionState;
+  lastPurchaseAt: number | null;
+};
+
+export function emptyJourney(sessionId: string, now: number): JourneyState {
+  return { session: freshSession(sessionId, now, null), lastPurchaseAt: null };
+}
+
+function freshSession(sessionId: string, now: number, carried: SessionState | null): SessionState {
+  return {
+    sessionId,
+    startedAt: now,
+    pageViews: 0,
+    journeyStage: "browse",
+    // Recently viewed products and the cart outlive a session: the journey continues.
+    recentProducts: carried?.recentProducts ?? [],
+    cart: carried?.cart ?? { lines: [], valueCents: 0, changedAt: null },
+    impressions: {},
+  };
+}
+
+/** Starts a new session when the session id changed; the cart and recent products carry over. */
+export function enterSession(state: JourneyState, sessionId: string, now: number): JourneyState {
+  if (state.session.sessionId === sessionId) return state;
+  const session = freshSession(sessionId, now, state.session);
+  return {
+    ...state,
+    session: { ...session, journeyStage: stageOf(session, state.lastPurchaseAt, now, false) },
+  };
+}
+
+/**
+ * Folds one event into the journey. Pure, so the same events always give the same stage, and
+ * replaying a stored journey after a restart rebuilds the same state.
+ */
+export function applyEvent(state: JourneyState, event: TrackedEvent): JourneyState {
+  const entered = event.sessionId ? enterSession(state, event.sessionId, event.at) : state;
+  let session: SessionState = entered.session;
+  let lastPurchaseAt = entered.lastPurchaseAt;
+  let checkoutSeen = session.journeyStage === "checkout";
+
+  if (event.type === "page_view") {
+    session = { ...session, pageViews: session.pageViews + 1 };
+    const slots = Array.isArray(event.data.slots) ? event.data.slots : [];
+    if (slots.length) {
+      const impressions = { ...session.impressions };
+      for (const s of slots as { slot?: unknown; variant?: unknown }[]) {
+        if (typeof s.slot !== "string" || typeof s.variant !== "string") continue;
+        const key = `${s.slot}:${s.variant}`;
+        impressions[key] = (impressions[key] ?? 0) + 1;
+      }
+      session = { ...session, impressions };
+    }
+    if (event.pageType === "checkout") checkoutSeen = true;
+  }
+  if (
+    event.productId &&
+    (event.type === "product_view" || (event.type === "page_view" && event.pageType === "product"))
+  ) {
+    const recent = [
+      event.productId,
+      ...session.recentProducts.filter((id) => id !== event.productId),
+    ];
+    session = { ...session, recentProducts: recent.slice(0, RECENT_PRODUCTS) };
+  }
+  if (event.type === "add_to_cart" || event.type === "remove_from_cart") {
+    session = { ...session, cart: changeCart(session.cart.lines, event) };
+  }
+  if (event.type === "checkout_step") checkoutSeen = true;
+  if (event.type === "purchase") {
+    lastPurchaseAt = event.at;
+    session = { ...session, cart: { lines: [], valueCents: 0, changedAt: event.at } };
+  }
+  const journeyStage =
+    event.type === "purchase"
+      ? "purchased"
+      : stageOf(session, lastPurchaseAt, event.at, checkoutSeen, event);
+  return { session: { ...session, journeyStage }, lastPurchaseAt };
+}
+
+function changeCart(lines: CartLine[], event: TrackedEvent): SessionState["cart"] {
+  const productId =
+    event.productId ?? (typeof event.data.productId === "string" ? event.data.productId : null);
+  if (!productId) return { lines, valueCents: cartValue(lines), changedAt: event.at };
+  const quantity = positiveInt(event.data.quantity) ?? 1;
+  const price = positiveInt(event.data.unitPriceCents) ?? positiveInt(event.valueCents) ?? 0;
+  const existing = lines.find((l) => l.productId === productId);
+  let next: CartLine[];
+  if (event.type === "add_to_cart") {
+    next = existing
+      ? lines.map((l) =>
+          l.productId === productId ? { ...l, quantity: l.quantity + quantity } : l,
+        )
+      : [...lines, { productId, quantity, unitPriceCents: price }];
+  } else {
+    next = lines
+      .map((l) => (l.productId === productId ? { ...l, quantity: l.quantity - quantity } : l))
+      .filter((l) => l.quantity > 0);
+  }
+  return { lines: next, valueCents: cartValue(next), changedAt: event.at };
+}
+
+function cartValue(lines: CartLine[]): number {
+  return lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
+}
+
+function positiveInt(value: unknown): number | null {
+  return typeof value === "number" && Number.isInteger(value) && value > 0 ? value : null;
+}
+
+/** The furthest stage the current session has reached (checkout > cart > consider > browse). */
+function stageOf(
+  session: SessionState,
+  lastPurchaseAt: number | null,
+  now: number,
+  checkoutSeen: boolean,
+  event?: TrackedEvent,
+): JourneyStage {
+  const hasCart = session.cart.lines.length > 0;
+  if (checkoutSeen && hasCart) return "checkout";
+  if (hasCart) return "cart";
+  if (session.journeyStage === "purchased" && event?.type !== "add_to_cart") return "purchased";
+  if (
+    lastPurchaseAt !== null &&
+    now - lastPurchaseAt < POST_PURCHASE_MS &&
+    session.startedAt > lastPurchaseAt
+  ) {
+    return "post_purchase";
+  }
+  const considering =
+    session.recentProducts.length >= 2 ||
+    event?.type === "compare" ||
+    event?.type === "review_read" ||
+    session.journeyStage === "consider";
+  return considering ? "consider" : "browse";
+}
