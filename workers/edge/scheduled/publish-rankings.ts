@@ -2,7 +2,9 @@ import { desc, gte, sql } from "drizzle-orm";
 import { orderLines, orders, products, trainingRuns } from "../../../schema/index.ts";
 import { createDb } from "../db/client.ts";
 import type { Settings } from "../settings.ts";
-import { buildRankings, type Rankings } from "./rankings.ts";
+import type { MerchModel } from "../catalog/lists.ts";
+import type { CatalogItem } from "../model/catalog.ts";
+import { buildRankings } from "./rankings.ts";
 
 /** KV keys of the published rankings: immutable versions plus one pointer that flips. */
 export const RANKINGS_POINTER = "rankings:current";
@@ -10,7 +12,8 @@ export const rankingsKey = (version: string) => `rankings:v:${version}`;
 
 const SALES_WINDOW_MS = 30 * 24 * 3600 * 1000;
 
-export type PublishedRankings = Rankings & { version: string; generatedAt: number };
+/** Shop URL of a product page; the demo shop's rule, overridable once catalogs carry URLs. */
+export const productPath = (slug: string) => `/p/${encodeURIComponent(slug)}`;
 
 /**
  * Recomputes rankings from Turso and publishes them to KV: the versioned value is written
@@ -20,7 +23,7 @@ export async function publishRankings(
   env: Pick<Env, "MODELS">,
   settings: Settings,
   now = Date.now(),
-): Promise<PublishedRankings> {
+): Promise<MerchModel> {
   const db = createDb(settings);
   const runId = `rankings-${now}`;
   await db.insert(trainingRuns).values({
@@ -32,15 +35,7 @@ export async function publishRankings(
   });
   try {
     const [catalog, sales] = await Promise.all([
-      db
-        .select({
-          id: products.id,
-          categoryId: products.categoryId,
-          rating: products.rating,
-          reviewCount: products.reviewCount,
-          stock: products.stock,
-        })
-        .from(products),
+      db.select().from(products),
       db
         .select({
           productId: orderLines.productId,
@@ -57,7 +52,24 @@ export async function publishRankings(
       sales.map((s) => ({ ...s, units: Number(s.units) })),
     );
     const version = String(now);
-    const published: PublishedRankings = { ...rankings, version, generatedAt: now };
+    const items: Record<string, CatalogItem> = {};
+    for (const p of catalog) {
+      items[p.id] = {
+        id: p.id,
+        name: p.name,
+        url: productPath(p.slug),
+        imageUrl: p.imageUrl,
+        priceCents: p.priceCents,
+        currency: p.currency,
+        rating: p.rating,
+        reviewCount: p.reviewCount,
+        stock: p.stock,
+        categoryId: p.categoryId,
+        brand: p.brand,
+        accessoryFor: p.accessoryFor,
+      };
+    }
+    const published: MerchModel = { ...rankings, version, generatedAt: now, items };
     await env.MODELS.put(rankingsKey(version), JSON.stringify(published));
     await env.MODELS.put(RANKINGS_POINTER, version);
     await db

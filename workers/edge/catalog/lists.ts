@@ -1,0 +1,115 @@
+import type { RequestContext } from "../model/context.ts";
+import type { CatalogItem, ListSource } from "../model/catalog.ts";
+import type { Profile, SessionState } from "../model/profile.ts";
+import type { Rankings } from "../scheduled/rankings.ts";
+
+/** The published merchandising model: rankings plus the items they refer to. */
+export type MerchModel = Rankings & {
+  version: string;
+  generatedAt: number;
+  items: Record<string, CatalogItem>;
+};
+
+export type ListInput = {
+  model: MerchModel;
+  context: RequestContext;
+  profile: Profile | null;
+  session: SessionState | null;
+  limit: number;
+  /** "current" = the category of the page or of its product; an id = that category. */
+  category?: string;
+};
+
+/**
+ * Resolves a named list to products worth showing now: in stock, not the product on the page,
+ * not already in the cart or bought. Pure: the model comes in as data.
+ */
+export function resolveList(source: ListSource, input: ListInput): CatalogItem[] {
+  const { model, context } = input;
+  const current = context.productId ? model.items[context.productId] : undefined;
+  const category =
+    input.category === "current"
+      ? (context.categoryId ?? current?.categoryId ?? null)
+      : (input.category ?? null);
+  const excluded = new Set<string>([
+    ...(current ? [current.id] : []),
+    ...(input.session?.cart.lines.map((l) => l.productId) ?? []),
+    ...(input.profile?.purchasedProducts ?? []),
+  ]);
+  const inCategory = (ids: string[]) =>
+    category ? ids.filter((id) => model.items[id]?.categoryId === category) : ids;
+
+  let ids: string[];
+  switch (source) {
+    case "bestsellers":
+    case "trending":
+      ids = category ? (model.bestsellersByCategory[category] ?? []) : model.bestsellers;
+      break;
+    case "topRated":
+      ids = inCategory(model.topRated);
+      break;
+    case "lowStock":
+      ids = inCategory(model.lowStock);
+      break;
+    case "similar":
+      ids = current ? sameCategory(model, current.categoryId) : [];
+      break;
+    case "alsoBought":
+      ids = current
+        ? [...accessoriesFor(model, [current.id]), ...sameCategory(model, current.categoryId)]
+        : [];
+      break;
+    case "accessories":
+      ids = accessoriesFor(model, input.profile?.purchasedProducts ?? []);
+      break;
+    case "completePurchase":
+      ids = accessoriesFor(model, input.session?.cart.lines.map((l) => l.productId) ?? []);
+      break;
+    case "recommended":
+      ids = recommended(model, input.profile, input.session);
+      break;
+  }
+  const out: CatalogItem[] = [];
+  const seen = new Set<string>();
+  for (const id of ids) {
+    const item = model.items[id];
+    if (!item || item.stock <= 0 || excluded.has(id) || seen.has(id)) continue;
+    seen.add(id);
+    out.push(item);
+    if (out.length >= input.limit) break;
+  }
+  return out;
+}
+
+/** Bestsellers of the category first, then its best rated, so thin categories still fill up. */
+function sameCategory(model: MerchModel, categoryId: string): string[] {
+  return [
+    ...(model.bestsellersByCategory[categoryId] ?? []),
+    ...model.topRated.filter((id) => model.items[id]?.categoryId === categoryId),
+  ];
+}
+
+function accessoriesFor(model: MerchModel, productIds: string[]): string[] {
+  if (!productIds.length) return [];
+  const wanted = new Set(productIds);
+  const rank = new Map(model.bestsellers.map((id, i) => [id, i]));
+  return Object.values(model.items)
+    .filter((item) => item.accessoryFor.some((id) => wanted.has(id)))
+    .sort((a, b) => (rank.get(a.id) ?? 1e9) - (rank.get(b.id) ?? 1e9) || b.rating - a.rating)
+    .map((item) => item.id);
+}
+
+/** Affinity-led picks: bestsellers of the visitor's strongest categories, else overall. */
+function recommended(
+  model: MerchModel,
+  profile: Profile | null,
+  session: SessionState | null,
+): string[] {
+  const affinity = Object.entries(profile?.categoryAffinity ?? {}).sort((a, b) => b[1] - a[1]);
+  const categories = affinity.map(([id]) => id);
+  for (const id of session?.recentProducts ?? []) {
+    const categoryId = model.items[id]?.categoryId;
+    if (categoryId && !categories.includes(categoryId)) categories.push(categoryId);
+  }
+  return [...categories.flatMap((c) => model.bestsellersByCategory[c] ?? []), ...model.bestsellers];
+}
