@@ -44,14 +44,17 @@ export class VisitorSession extends DurableObject<Env> {
     let journey = this.load(events[0]?.sessionId ?? "unknown", events[0]?.at ?? Date.now());
     let accepted = 0;
     for (const event of [...events].sort((a, b) => a.at - b.at)) {
-      const inserted = this.sql.exec(
-        "INSERT INTO touchpoints (event_id, session_id, type, at, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT(event_id) DO NOTHING",
-        event.id,
-        event.sessionId,
-        event.type,
-        event.at,
-        JSON.stringify(event),
-      ).rowsWritten;
+      // RETURNING tells whether the row is new; rowsWritten also counts index work on conflicts.
+      const inserted = this.sql
+        .exec(
+          "INSERT INTO touchpoints (event_id, session_id, type, at, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT(event_id) DO NOTHING RETURNING seq",
+          event.id,
+          event.sessionId,
+          event.type,
+          event.at,
+          JSON.stringify(event),
+        )
+        .toArray().length;
       if (!inserted) continue;
       accepted++;
       journey = applyEvent(journey, event);
