@@ -46,10 +46,11 @@ function ensureDevVars(dbUrl: string): void {
 }
 
 function startWorker(shopUrl: string, dbUrl: string): ChildProcess {
+  // Its own process group, so stopping it also stops the workerd processes it starts.
   const child = spawn(
-    "npx",
+    process.execPath,
     [
-      "wrangler",
+      `${root}node_modules/wrangler/bin/wrangler.js`,
       "dev",
       "--port",
       String(ports.worker),
@@ -65,8 +66,10 @@ function startWorker(shopUrl: string, dbUrl: string): ChildProcess {
     ],
     {
       cwd: root,
+      detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+      // No telemetry and no download of request.cf sample data: the stack runs offline.
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
     },
   );
   const prefix = (chunk: Buffer) =>
@@ -96,12 +99,12 @@ async function waitForWorker(url: string, child: ChildProcess, timeoutMs = 90_00
 }
 
 async function main(): Promise<void> {
-  for (const [what, port] of [
-    ["libSQL server", ports.db],
-    ["demo shop", ports.shop],
-    ["Worker", ports.worker],
+  for (const [what, port, env] of [
+    ["libSQL server", ports.db, "VITRINE_DB_PORT"],
+    ["demo shop", ports.shop, "VITRINE_SHOP_PORT"],
+    ["Worker", ports.worker, "VITRINE_WORKER_PORT"],
   ] as const) {
-    await assertPortFree(port, what);
+    await assertPortFree(port, `${what}; another port via ${env}`);
   }
 
   const db = await startLibsqlServer({
@@ -126,7 +129,11 @@ async function main(): Promise<void> {
       new Promise<void>((resolve) => {
         if (worker.exitCode !== null) return resolve();
         worker.once("exit", () => resolve());
-        worker.kill("SIGTERM");
+        try {
+          if (worker.pid) process.kill(-worker.pid, "SIGTERM");
+        } catch {
+          resolve(); // the group is already gone
+        }
       }),
   );
   const workerUrl = `http://127.0.0.1:${ports.worker}`;
