@@ -1,29 +1,26 @@
 import { Hono } from "hono";
+import { adminAuth } from "./api/admin-auth.ts";
+import { adminConfig } from "./api/admin-config.ts";
+import { assets } from "./api/assets.ts";
 import { health } from "./api/health.ts";
 import { errorResponse } from "./errors.ts";
-import { forwardToOrigin } from "./proxy/forward.ts";
-import { API_PREFIX, settingsOf } from "./settings.ts";
-
-/** Response header that shows a page went through Vitrine, and in which mode. */
-export const VIA_HEADER = "x-vitrine";
+import { servePage } from "./personalize/serve-page.ts";
+import { API_PREFIX } from "./settings.ts";
 
 /**
  * The fetch entry point: Vitrine's own API under API_PREFIX, everything else is the shop,
- * proxied to the origin.
+ * proxied to the origin and personalized on the way.
  */
 export const app = new Hono<{ Bindings: Env }>();
 
-app.route(`${API_PREFIX}/v1/health`, health);
+const v1 = `${API_PREFIX}/v1`;
+app.route(`${v1}/health`, health);
+app.route(`${v1}/assets`, assets);
+app.use(`${v1}/admin/*`, adminAuth);
+app.route(`${v1}/admin/config`, adminConfig);
 app.all(`${API_PREFIX}/*`, (c) =>
   c.json({ code: "not_found", message: `No such endpoint: ${c.req.path}` }, 404),
 );
-
-app.all("*", async (c) => {
-  const started = Date.now();
-  const response = await forwardToOrigin(c.req.raw, settingsOf(c.env));
-  response.headers.set(VIA_HEADER, "pass");
-  response.headers.append("server-timing", `vitrine-origin;dur=${Date.now() - started}`);
-  return response;
-});
+app.all("*", servePage);
 
 app.onError(errorResponse);

@@ -274,6 +274,15 @@ export const ConfigSchema = z
     slots: z.record(Id, SlotSchema),
     variants: z.record(Id, VariantSchema),
     experiments: z.record(Id, ExperimentSchema).default({}),
+    styles: z
+      .string()
+      .max(100_000)
+      .refine(
+        (css) => !/<\/?\s*style|<\s*script/i.test(css),
+        "must be plain CSS, without <style> or <script>",
+      )
+      .optional()
+      .describe("CSS for the injected modules, served as a versioned stylesheet"),
   })
   .meta({ title: "Vitrine personalization configuration" });
 

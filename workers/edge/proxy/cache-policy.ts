@@ -3,9 +3,12 @@
  * is ever cached; the personalized result never is.
  */
 
-/** Query parameters that identify a campaign or a click, not a different page. */
+/**
+ * Query parameters that identify a campaign or a click (or a Vitrine preview), not a
+ * different page.
+ */
 const MARKETING_PARAM =
-  /^(utm_[a-z_]+|gclid|gbraid|wbraid|fbclid|msclkid|dclid|ttclid|twclid|li_fat_id|mc_cid|mc_eid|_ga|_gl|yclid|igshid)$/i;
+  /^(utm_[a-z_]+|vt_preview|gclid|gbraid|wbraid|fbclid|msclkid|dclid|ttclid|twclid|li_fat_id|mc_cid|mc_eid|_ga|_gl|yclid|igshid)$/i;
 
 /** Cookies that never change what the origin renders: Vitrine's own and common analytics. */
 const NEUTRAL_COOKIE =

@@ -14,7 +14,11 @@ export class OriginUnavailableError extends Error {}
 export async function forwardToOrigin(request: Request, settings: Settings): Promise<Response> {
   if (request.headers.has(LOOP_HEADER)) throw new LoopDetectedError("request already proxied");
   const publicUrl = new URL(request.url);
-  const target = new URL(publicUrl.pathname + publicUrl.search, settings.origin);
+  // Only path and query come from the request. Resolving them as a relative URL would let
+  // `//evil.example/x` pick the host, so the configured origin is copied and edited instead.
+  const target = new URL(settings.origin);
+  target.pathname = publicUrl.pathname;
+  target.search = publicUrl.search;
   const headers = originRequestHeaders(request.headers, {
     ip: request.headers.get("cf-connecting-ip"),
     host: publicUrl.host,

@@ -16,8 +16,8 @@ export type SlotSelector = { slotId: string; selector: string };
 export type PageRewrite = {
   /** Slot selectors from the active config; HTMLRewriter needs them before the page starts. */
   selectors: SlotSelector[];
-  /** Tags for the end of <head> (stylesheet, tracker); empty string for none. */
-  headHtml: string;
+  /** Tags for the end of <head> (stylesheet, tracker), asked for when </head> is reached. */
+  headHtml(): string;
   /** Receives each complete JSON-LD block in <head>/<body>, in document order. */
   onJsonLd(text: string): void;
   /** Computes the slots once, when <body> opens, so JSON-LD in <head> is already known. */
@@ -70,9 +70,13 @@ export function rewritePage(
     })
     .on("head", {
       element(head) {
-        if (!rewrite.headHtml) return;
         head.onEndTag((end) => {
-          end.before(rewrite.headHtml, { html: true });
+          try {
+            const html = rewrite.headHtml();
+            if (html) end.before(html, { html: true });
+          } catch (err) {
+            errors.push(`head: ${String(err)}`);
+          }
         });
       },
     })

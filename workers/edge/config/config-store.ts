@@ -1,0 +1,41 @@
+import { parseConfig, type PersonalizationConfig } from "../decide/index.ts";
+import { IsolateMemo } from "../personalize/memo.ts";
+
+/** KV layout: immutable versions plus one pointer, so a publish or rollback is one write. */
+export const CONFIG_POINTER = "config:active";
+export const configKey = (version: number) => `config:v:${version}`;
+
+export type ActiveConfig = { version: number; config: PersonalizationConfig };
+
+const pointer = new IsolateMemo<string | null>(5_000);
+let current: ActiveConfig | null = null;
+// A version that failed validation is not fetched and parsed again every few seconds.
+let rejected: number | null = null;
+
+/**
+ * The active personalization config, parsed and validated once per version and isolate.
+ * A version that is missing or fails validation is not used: the last good one stays active
+ * (null only if there never was one).
+ */
+export async function loadActiveConfig(kv: KVNamespace): Promise<ActiveConfig | null> {
+  const raw = await pointer.get(() => kv.get(CONFIG_POINTER));
+  const version = Number(raw);
+  if (!raw || !Number.isInteger(version)) return current;
+  if (current?.version === version || rejected === version) return current;
+  const json = await kv.get(configKey(version), "json").catch(() => null);
+  const parsed = parseConfig(json);
+  if (!parsed.ok) {
+    rejected = version;
+    console.error(
+      JSON.stringify({ msg: "active config is invalid; keeping the last good one", version }),
+    );
+    return current;
+  }
+  current = { version, config: parsed.config };
+  return current;
+}
+
+/** After a publish or rollback in this isolate, read the pointer again at once. */
+export function forgetActiveConfig(): void {
+  pointer.clear();
+}

@@ -1,0 +1,372 @@
+import {
+  createExecutionContext,
+  createScheduledController,
+  env,
+  waitOnExecutionContext,
+} from "cloudflare:test";
+import { serializeSigned } from "hono/utils/cookie";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import demoConfig from "../../../seeds/config/demo-config.json";
+import { forgetMerchModel } from "../catalog/model-store.ts";
+import { forgetActiveConfig } from "../config/config-store.ts";
+import { createPreviewToken } from "../identity/preview-token.ts";
+import worker from "../index.ts";
+import type { Profile } from "../model/profile.ts";
+import { profileKey } from "./profile-store.ts";
+
+const SHOP = "https://shop.example";
+const demoCss = inject("demoCss");
+const SECRET = env.COOKIE_SECRET;
+const ADMIN = { authorization: `Bearer ${env.ADMIN_TOKEN}` };
+
+async function call(path: string, init: RequestInit = {}, bindings: Env = env) {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request(SHOP + path, init), bindings, ctx);
+  const text = await res.text();
+  await waitOnExecutionContext(ctx);
+  return { res, text, status: res.status, headers: res.headers };
+}
+
+const cookie = async (name: string, value: string) =>
+  (await serializeSigned(name, value, SECRET)).split(";")[0]!;
+
+/** A browser that said yes to personalization, optionally as a known visitor. */
+async function consenting(visitorId?: string, extra: string[] = []) {
+  const parts = [await cookie("vt_consent", `p1.a1.${Date.now()}`), ...extra];
+  if (visitorId) parts.push(await cookie("vt_id", visitorId));
+  return {
+    cookie: parts.join("; "),
+    "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36",
+  };
+}
+
+function profile(visitorId: string, extra: Partial<Profile>): Profile {
+  return {
+    v: 1,
+    visitorId,
+    updatedAt: Date.now(),
+    buyerModes: { competitive: 0, methodical: 0, spontaneous: 0, humanistic: 0 },
+    topMode: null,
+    segments: [],
+    lifecycle: "active",
+    valueTier: "none",
+    visitCount: 1,
+    orderCount: 0,
+    categoryAffinity: {},
+    brandAffinity: {},
+    priceBand: null,
+    purchasedProducts: [],
+    watchedOutOfStock: [],
+    ...extra,
+  };
+}
+
+async function publish(config: unknown) {
+  const res = await call("/__vitrine/v1/admin/config", {
+    method: "POST",
+    headers: ADMIN,
+    body: JSON.stringify(config),
+  });
+  forgetActiveConfig();
+  return res;
+}
+
+const methodicalId = "11111111-aaaa-4aaa-8aaa-111111111111";
+const spontaneousId = "22222222-bbbb-4bbb-8bbb-222222222222";
+let productPath = "";
+
+beforeAll(async () => {
+  expect(demoCss).toContain(".vt-");
+  const published = await publish({ ...demoConfig, styles: demoCss });
+  expect(published.status).toBe(201);
+  // The merchandising model (rankings + product cards) comes from the cron job, as in production.
+  const ctx = createExecutionContext();
+  await worker.scheduled(
+    createScheduledController({ cron: "*/15 * * * *", scheduledTime: Date.now() }),
+    env,
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  forgetMerchModel();
+  await env.PROFILES.put(
+    profileKey(methodicalId),
+    JSON.stringify(profile(methodicalId, { topMode: "methodical" })),
+  );
+  await env.PROFILES.put(
+    profileKey(spontaneousId),
+    JSON.stringify(profile(spontaneousId, { topMode: "spontaneous" })),
+  );
+  const home = await call("/");
+  productPath = /href="(\/p\/[^"]+)"/.exec(home.text)![1]!;
+});
+
+describe("personalized pages", () => {
+  it("gives each buyer mode its own modules, marked with what and why", async () => {
+    const a = await call(productPath, { headers: await consenting(methodicalId) });
+    const b = await call(productPath, { headers: await consenting(spontaneousId) });
+    expect(a.headers.get("x-vitrine")).toBe("personalized");
+    expect(a.text).toMatch(
+      /data-vt-variant="methodical-trust"[^>]*data-vt-reason="profile\.topMode=methodical/,
+    );
+    expect(a.text).not.toContain("spontaneous-");
+    expect(b.text).toContain('data-vt-variant="spontaneous-offer"');
+    expect(b.text).not.toContain("methodical-trust");
+    // The shop's own content is all there.
+    expect(a.text).toContain("application/ld+json");
+    expect(a.text).toMatch(/<\/html>\s*$/);
+  });
+
+  it("marks personalized responses private and explains timing", async () => {
+    const { headers } = await call(productPath, { headers: await consenting(methodicalId) });
+    expect(headers.get("cache-control")).toBe("private, no-store");
+    expect(headers.get("etag")).toBeNull();
+    const timing = headers.get("server-timing")!;
+    for (const part of [
+      "origin;dur=",
+      "config;dur=",
+      "profile;dur=",
+      "session;dur=",
+      'vitrine;desc="personalized"',
+    ]) {
+      expect(timing).toContain(part);
+    }
+  });
+
+  it("injects the module stylesheet and the tracker with page context", async () => {
+    const { text } = await call(productPath, { headers: await consenting(methodicalId) });
+    expect(text).toMatch(
+      /<link rel="stylesheet" href="\/__vitrine\/v1\/assets\/modules\.css\?v=\d+" data-vitrine>/,
+    );
+    expect(text).toMatch(
+      /<script src="\/__vitrine\/v1\/assets\/tracker\.js" defer data-vitrine data-page-type="product" data-product-id="p-\d{4}"><\/script><\/head>/,
+    );
+    const tracker = await call("/__vitrine/v1/assets/tracker.js");
+    expect(tracker.headers.get("content-type")).toMatch(/javascript/);
+    expect(tracker.text).toContain("sendBeacon");
+  });
+
+  it("records the page view in the visitor's journey after the page is sent", async () => {
+    const visitorId = "33333333-cccc-4ccc-8ccc-333333333333";
+    const sid = await cookie("vt_sid", `sess-${visitorId.slice(0, 8)}~${Date.now()}`);
+    const { text } = await call(productPath, { headers: await consenting(visitorId, [sid]) });
+    const productId = /data-product-id="(p-\d{4})"/.exec(text)![1]!;
+    const state = await env.VISITOR.get(env.VISITOR.idFromName(visitorId)).state(
+      `sess-${visitorId.slice(0, 8)}`,
+      Date.now(),
+    );
+    expect(state.pageViews).toBe(1);
+    expect(state.recentProducts).toEqual([productId]);
+  });
+});
+
+describe("identity and consent", () => {
+  it("gives a consenting newcomer a signed, HttpOnly, Secure, Lax visitor cookie", async () => {
+    const { headers } = await call("/", { headers: await consenting() });
+    const cookies = headers.getSetCookie();
+    const id = cookies.find((c) => c.startsWith("vt_id="));
+    expect(id).toMatch(/; Max-Age=34560000; Path=\/; HttpOnly; Secure; SameSite=Lax/);
+    expect(cookies.some((c) => c.startsWith("vt_sid="))).toBe(true);
+  });
+
+  it("replaces a tampered visitor cookie with a new id", async () => {
+    const forged = `vt_id=${encodeURIComponent(`${methodicalId}.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=`)}`;
+    const headers = await consenting();
+    const { res, text } = await call(productPath, {
+      headers: { ...headers, cookie: `${headers.cookie}; ${forged}` },
+    });
+    const newId = res.headers.getSetCookie().find((c) => c.startsWith("vt_id="));
+    expect(newId).toBeDefined();
+    expect(newId).not.toContain(methodicalId);
+    // Not the methodical visitor's profile: the forged id bought nothing.
+    expect(text).not.toContain("methodical-trust");
+  });
+
+  it("stores no identifier without consent, and request-only modules still work", async () => {
+    const { headers, text } = await call(productPath, {
+      headers: { "user-agent": "Mozilla/5.0 Firefox/130.0" },
+    });
+    expect(headers.get("x-vitrine")).toBe("request-only");
+    expect(headers.getSetCookie()).toEqual([]);
+    expect(text).not.toContain("tracker.js");
+    expect(text).toContain('data-vt-variant="help-prompt"');
+  });
+
+  it("treats Sec-GPC: 1 as no, expiring earlier identifiers", async () => {
+    const headers = { ...(await consenting(methodicalId)), "sec-gpc": "1" };
+    const { res, text } = await call(productPath, { headers });
+    expect(res.headers.get("x-vitrine")).toBe("request-only");
+    const cookies = res.headers.getSetCookie();
+    expect(cookies).toHaveLength(1);
+    expect(cookies[0]).toMatch(/^vt_id=; Max-Age=0/);
+    expect(text).not.toContain("methodical-trust");
+  });
+
+  it("never identifies bots, even with a consent cookie", async () => {
+    const headers = {
+      ...(await consenting(methodicalId)),
+      "user-agent": "Mozilla/5.0 (compatible; Googlebot/2.1)",
+    };
+    const { res, text } = await call(productPath, { headers });
+    expect(res.headers.getSetCookie().filter((c) => !c.includes("Max-Age=0"))).toEqual([]);
+    expect(text).not.toContain("tracker.js");
+  });
+});
+
+describe("shared cache", () => {
+  it("keeps one anonymous copy; personalized HTML never enters it", async () => {
+    const path = "/bestsellers?utm_source=test";
+    const a = await call(path, { headers: await consenting(methodicalId) });
+    const b = await call(path, { headers: await consenting(spontaneousId) });
+    expect(a.text).not.toEqual(b.text);
+    const cache = await caches.open("vitrine-origin");
+    const stored = await cache.match(`${SHOP}/bestsellers`);
+    expect(stored).toBeDefined();
+    const body = await stored!.text();
+    expect(body).toContain('data-page-type="bestsellers"');
+    expect(body).not.toMatch(/data-vt-|vitrine\/v1\/assets|spontaneous|methodical/);
+  });
+
+  it("serves byte-identical non-HTML responses with their headers", async () => {
+    const direct = await fetch(`${env.ORIGIN_URL}/img/p-0001.svg`);
+    const directBytes = new Uint8Array(await direct.arrayBuffer());
+    const ctx = createExecutionContext();
+    const proxied = await worker.fetch(
+      new Request(`${SHOP}/img/p-0001.svg`, { headers: await consenting(methodicalId) }),
+      env,
+      ctx,
+    );
+    const proxiedBytes = new Uint8Array(await proxied.arrayBuffer());
+    await waitOnExecutionContext(ctx);
+    expect(proxied.headers.get("content-type")).toBe(direct.headers.get("content-type"));
+    expect(proxied.headers.get("x-vitrine")).toBe("pass");
+    expect(proxied.headers.getSetCookie()).toEqual([]);
+    expect(proxiedBytes).toEqual(directBytes);
+    const etag = direct.headers.get("etag")!;
+    const notModified = await call("/img/p-0001.svg", { headers: { "if-none-match": etag } });
+    expect(notModified.status).toBe(304);
+  });
+});
+
+describe("safety", () => {
+  it("escapes hostile config values in text and attributes", async () => {
+    const hostile = structuredClone(demoConfig) as typeof demoConfig & {
+      variants: Record<string, unknown>;
+    };
+    hostile.variants["xss-test"] = {
+      slot: "help-prompt",
+      priority: 1000,
+      template: '<p class="vt-x" title="{{data.msg}}">{{data.msg}}</p>',
+      data: { msg: '"><img src=x onerror=alert(1)><script>alert(2)</script>' },
+    };
+    expect((await publish(hostile)).status).toBe(201);
+    try {
+      const { text } = await call(productPath);
+      const escaped =
+        "&quot;&gt;&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;&lt;script&gt;alert(2)&lt;&#x2F;script&gt;";
+      expect(text).toContain(`title="${escaped}">${escaped}</p>`);
+      expect(text).not.toContain("<img src=x onerror");
+      expect(text).not.toContain("<script>alert(2)");
+    } finally {
+      expect((await publish({ ...demoConfig, styles: demoCss })).status).toBe(201);
+    }
+  });
+
+  it("never lets the request choose the origin host (no open proxy)", async () => {
+    const evil = await worker.fetch(
+      new Request("https://shop.example//evil.example/x"),
+      env,
+      createExecutionContext(),
+    );
+    expect(evil.status).toBe(404);
+    expect(await evil.text()).toContain("<html");
+    const hostTrick = await call("/", {
+      headers: { host: "evil.example", "x-forwarded-host": "evil.example" },
+    });
+    expect(hostTrick.text).toContain('data-page-type="home"');
+  });
+
+  it("ignores a forged preview token and honours a signed one", async () => {
+    const token = await createPreviewToken("spontaneous-offer", Date.now() + 60_000, SECRET);
+    // Flip a character inside the signature (the last one may only carry padding bits).
+    const at = token.length - 10;
+    const forged = token.slice(0, at) + (token[at] === "A" ? "B" : "A") + token.slice(at + 1);
+    const bad = await call(`${productPath}?vt_preview=${forged}`);
+    expect(bad.text).not.toContain('data-vt-variant="spontaneous-offer"');
+    const good = await call(`${productPath}?vt_preview=${token}`);
+    expect(good.headers.get("x-vitrine")).toBe("preview");
+    expect(good.text).toMatch(/data-vt-variant="spontaneous-offer" data-vt-reason="preview"/);
+  });
+
+  it("refuses admin publishing without the token and explains invalid configs", async () => {
+    const none = await call("/__vitrine/v1/admin/config", { method: "POST", body: "{}" });
+    expect(none.status).toBe(401);
+    const bad = await call("/__vitrine/v1/admin/config", {
+      method: "POST",
+      headers: ADMIN,
+      body: JSON.stringify({ ...demoConfig, slots: { x: { selector: "", action: "explode" } } }),
+    });
+    expect(bad.status).toBe(400);
+    const body = JSON.parse(bad.text);
+    expect(body.code).toBe("invalid_config");
+    expect(body.details.join("\n")).toMatch(/slots\.x\.(selector|action)/);
+  });
+});
+
+describe("fail open", () => {
+  const slowKv = (ms: number): KVNamespace =>
+    ({ get: () => new Promise((r) => setTimeout(() => r(null), ms)) }) as unknown as KVNamespace;
+  const brokenKv = { get: () => Promise.reject(new Error("KV down")) } as unknown as KVNamespace;
+
+  it("serves the page when the profile store is slow, within the budget", async () => {
+    const { status, headers, text } = await call(
+      productPath,
+      { headers: await consenting(methodicalId) },
+      { ...env, PROFILES: slowKv(2_000) },
+    );
+    expect(status).toBe(200);
+    expect(headers.get("server-timing")).toMatch(/profile;dur=\d+;desc="timeout"/);
+    expect(text).not.toContain("methodical-trust");
+    expect(text).toContain('data-page-type="product"');
+  });
+
+  it("serves the origin page unchanged when the config store fails", async () => {
+    forgetActiveConfig();
+    const { status, headers, text } = await call(
+      productPath,
+      { headers: await consenting(methodicalId) },
+      { ...env, CONFIG: brokenKv },
+    );
+    expect(status).toBe(200);
+    expect(headers.get("x-vitrine")).toBe("no-config");
+    expect(text).not.toContain("data-vt-");
+    forgetActiveConfig();
+  });
+
+  it("serves the page when the Durable Object is unavailable", async () => {
+    const brokenDo = {
+      idFromName: () => ({}),
+      get: () => ({
+        state: () => Promise.reject(new Error("DO down")),
+        track: () => Promise.reject(new Error("DO down")),
+      }),
+    } as unknown as DurableObjectNamespace;
+    const { status, headers } = await call(
+      productPath,
+      { headers: await consenting(methodicalId) },
+      { ...env, VISITOR: brokenDo as Env["VISITOR"] },
+    );
+    expect(status).toBe(200);
+    expect(headers.get("server-timing")).toMatch(/session;dur=\d+;desc="error"/);
+    expect(headers.get("x-vitrine")).toBe("personalized");
+  });
+
+  it("answers a down origin with a clean 502 JSON reason when nothing is cached", async () => {
+    const { status, text } = await call(
+      "/faq?nocache=1",
+      {},
+      { ...env, ORIGIN_URL: "http://127.0.0.1:9" },
+    );
+    expect(status).toBe(502);
+    expect(JSON.parse(text)).toMatchObject({ code: "origin_unavailable" });
+  });
+});
