@@ -9,8 +9,9 @@ const DEFAULT_URL = "http://127.0.0.1:8787";
 const USAGE = `Usage:
   tsx dev/config-cli.ts validate FILE
   tsx dev/config-cli.ts schema [OUT]            (default ${SCHEMA_PATH})
-  tsx dev/config-cli.ts publish FILE [--url URL] [--token T]
-      --url defaults to ${DEFAULT_URL}; --token to $ADMIN_TOKEN, then ADMIN_TOKEN in ./.dev.vars`;
+  tsx dev/config-cli.ts publish FILE [--styles CSS_FILE] [--url URL] [--token T]
+      --styles adds the modules' CSS; --url defaults to ${DEFAULT_URL};
+      --token to $ADMIN_TOKEN, then ADMIN_TOKEN in ./.dev.vars`;
 
 /** What the CLI touches, injectable so tests run it without files, network or exit. */
 export type CliIo = {
@@ -66,10 +67,14 @@ export async function runCli(argv: string[], io: CliIo = nodeIo): Promise<number
       let res: Response;
       try {
         // The file as written (not the parsed form with defaults): the server validates it too.
+        const raw = io.readFile(file);
+        const body = flags.styles
+          ? JSON.stringify({ ...(JSON.parse(raw) as object), styles: io.readFile(flags.styles) })
+          : raw;
         res = await io.fetch(url, {
           method: "POST",
           headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
-          body: io.readFile(file),
+          body,
         });
       } catch (err) {
         io.err(`POST ${url} failed: ${err instanceof Error ? err.message : String(err)}`);

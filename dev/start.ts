@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startShop } from "../seeds/shop/server.ts";
 import { seedDatabase } from "../seeds/run.ts";
+import { runCli } from "./config-cli.ts";
 import { applyMigrations } from "./database.ts";
 import { startLibsqlServer } from "./libsql-server/server.ts";
 import { assertPortFree } from "./ports.ts";
@@ -31,10 +32,15 @@ async function stopAll(): Promise<void> {
   stoppers.length = 0;
 }
 
-/** wrangler dev only loads the secrets listed in wrangler.toml from .dev.vars. */
-function ensureDevVars(dbUrl: string): void {
+/**
+ * wrangler dev only loads the secrets listed in wrangler.toml from .dev.vars. Returns the
+ * admin token the local stack uses.
+ */
+function ensureDevVars(dbUrl: string): string {
   const path = `${root}.dev.vars`;
-  if (existsSync(path)) return;
+  const adminToken = () =>
+    /^ADMIN_TOKEN=(.+)$/m.exec(readFileSync(path, "utf8"))?.[1]?.trim() ?? "";
+  if (existsSync(path)) return adminToken();
   const example = readFileSync(`${root}.dev.vars.example`, "utf8");
   const local = example
     .replace(/^TURSO_URL=.*$/m, `TURSO_URL=${dbUrl}`)
@@ -43,6 +49,33 @@ function ensureDevVars(dbUrl: string): void {
     .replace(/^ADMIN_TOKEN=.*$/m, `ADMIN_TOKEN=local-admin-${crypto.randomUUID().slice(0, 8)}`);
   writeFileSync(path, local);
   console.log("wrote .dev.vars with local secrets");
+  return adminToken();
+}
+
+/**
+ * A fresh stack shows personalization at once: the demo config is published if none is, and
+ * the rankings job runs once instead of waiting for its first cron tick.
+ */
+async function bootstrapDemo(workerUrl: string, adminToken: string): Promise<void> {
+  const active = await fetch(`${workerUrl}/__vitrine/v1/admin/config`, {
+    headers: { authorization: `Bearer ${adminToken}` },
+  });
+  if (active.status === 404) {
+    const code = await runCli([
+      "publish",
+      `${root}seeds/config/demo-config.json`,
+      "--styles",
+      `${root}seeds/config/vitrine.css`,
+      "--url",
+      workerUrl,
+      "--token",
+      adminToken,
+    ]);
+    if (code !== 0) fail("publishing the demo configuration failed (see above)");
+  }
+  const cron = await fetch(`${workerUrl}/__scheduled?cron=${encodeURIComponent("*/15 * * * *")}`);
+  if (!cron.ok) fail(`the first rankings run failed with HTTP ${cron.status}`);
+  console.log("demo configuration active, rankings published");
 }
 
 function startWorker(shopUrl: string, dbUrl: string): ChildProcess {
@@ -63,6 +96,8 @@ function startWorker(shopUrl: string, dbUrl: string): ChildProcess {
       "--persist-to",
       ".data/wrangler",
       "--show-interactive-dev-session=false",
+      // Lets start-up trigger the cron jobs once through /__scheduled.
+      "--test-scheduled",
     ],
     {
       cwd: root,
@@ -122,7 +157,7 @@ async function main(): Promise<void> {
   const shop = await startShop({ port: ports.shop });
   stoppers.push(() => shop.close());
 
-  ensureDevVars(db.url);
+  const adminToken = ensureDevVars(db.url);
   const worker = startWorker(shop.url, db.url);
   stoppers.push(
     () =>
@@ -138,6 +173,7 @@ async function main(): Promise<void> {
   );
   const workerUrl = `http://127.0.0.1:${ports.worker}`;
   await waitForWorker(workerUrl, worker);
+  await bootstrapDemo(workerUrl, adminToken);
 
   console.log(`
 Vitrine local stack is up (Ctrl-C stops everything):
@@ -145,6 +181,7 @@ Vitrine local stack is up (Ctrl-C stops everything):
   edge API health        ${workerUrl}/__vitrine/v1/health
   demo shop origin       ${shop.url}/
   libSQL (Turso) server  ${db.url}  (token: ${LOCAL_TOKEN}, file .data/local.db)
+  admin token            ${adminToken}  (in .dev.vars; publish configs with npm run config)
 `);
 }
 

@@ -172,7 +172,9 @@ export class Connection {
   }
 
   private totalChanges(): bigint {
-    const row = this.db.prepare("SELECT total_changes()").safeIntegers(true).raw(true).get() as [bigint];
+    const row = this.db.prepare("SELECT total_changes()").safeIntegers(true).raw(true).get() as [
+      bigint,
+    ];
     return row[0];
   }
 }

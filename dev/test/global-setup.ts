@@ -7,15 +7,6 @@ import { startShop } from "../../seeds/shop/server.ts";
 import { applyMigrations } from "../database.ts";
 import { startLibsqlServer } from "../libsql-server/server.ts";
 
-declare module "vitest" {
-  export interface ProvidedContext {
-    tursoUrl: string;
-    originUrl: string;
-    /** The demo module stylesheet (CSS is not importable as text inside workerd tests). */
-    demoCss: string;
-  }
-}
-
 /**
  * Real dependencies for the suite: a libSQL server on a fresh, migrated database file and the
  * demo shop as the origin. Each project gets its own, on free ports.
@@ -29,7 +20,10 @@ export default async function setup(project: TestProject) {
   const shop = await startShop({ port: 0 });
   project.provide("tursoUrl", db.url);
   project.provide("originUrl", shop.url);
-  project.provide("demoCss", await readFile(new URL("../../seeds/config/vitrine.css", import.meta.url), "utf8"));
+  project.provide(
+    "demoCss",
+    await readFile(new URL("../../seeds/config/vitrine.css", import.meta.url), "utf8"),
+  );
   return async () => {
     await shop.close();
     await db.close();
