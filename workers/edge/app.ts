@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { adminAuth } from "./api/admin-auth.ts";
 import { adminConfig } from "./api/admin-config.ts";
 import { assets } from "./api/assets.ts";
+import { consent } from "./api/consent.ts";
 import { health } from "./api/health.ts";
 import { errorResponse } from "./errors.ts";
 import { servePage } from "./personalize/serve-page.ts";
@@ -16,6 +17,7 @@ export const app = new Hono<{ Bindings: Env }>();
 const v1 = `${API_PREFIX}/v1`;
 app.route(`${v1}/health`, health);
 app.route(`${v1}/assets`, assets);
+app.route(`${v1}/consent`, consent);
 app.use(`${v1}/admin/*`, adminAuth);
 app.route(`${v1}/admin/config`, adminConfig);
 app.all(`${API_PREFIX}/*`, (c) =>

@@ -271,7 +271,9 @@ describe("switches, holdout, consent, bots", () => {
 
   it("without consent: request-only variants, no id, no holdout, no experiments", () => {
     const held = findVisitor((id) => inHoldout(id, demo.holdout));
-    const d = decide(demo, rich({ consent: NO_CONSENT, visitorId: held }));
+    // Declined (a choice was made), so the consent banner is not asked again.
+    const declined = { ...NO_CONSENT, source: "cookie" } as const;
+    const d = decide(demo, rich({ consent: declined, visitorId: held }));
     expect(d).toMatchObject({
       personalized: true,
       reason: "no_consent",
@@ -281,6 +283,9 @@ describe("switches, holdout, consent, bots", () => {
     });
     // The spontaneous profile and the cart are ignored; channel and page type still count.
     expect(shown(d)).toEqual({ "promo-banner": "social-welcome", "help-prompt": "help-prompt" });
+    // No choice yet: the consent banner takes the banner slot.
+    const undecided = decide(demo, rich({ consent: NO_CONSENT, visitorId: held }));
+    expect(shown(undecided)["promo-banner"]).toBe("consent-banner");
     const checkout = decide(
       demo,
       input({

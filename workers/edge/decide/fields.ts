@@ -116,6 +116,12 @@ export const FIELDS = {
   },
   "consent.personalization": { type: "boolean", scope: "request", doc: "Consent given" },
   "consent.analytics": { type: "boolean", scope: "request", doc: "Analytics consent given" },
+  "consent.source": {
+    type: "enum",
+    scope: "request",
+    values: ["cookie", "gpc", "default"],
+    doc: "Where the consent state comes from: a choice (cookie), the GPC signal, or no choice yet (default)",
+  },
 } as const satisfies Record<string, FieldSpec>;
 
 export type FieldName = keyof typeof FIELDS;

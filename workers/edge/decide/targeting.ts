@@ -90,6 +90,7 @@ const GETTERS = {
   "time.date": (f) => localDate(f).date,
   "consent.personalization": (f) => f.consent.personalization,
   "consent.analytics": (f) => f.consent.analytics,
+  "consent.source": (f) => f.consent.source,
 } as Record<FieldName, Getter>;
 
 /** A rule compiled to closures: evaluating it allocates nothing. */

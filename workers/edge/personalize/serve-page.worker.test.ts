@@ -4,14 +4,18 @@ import {
   env,
   waitOnExecutionContext,
 } from "cloudflare:test";
+import { eq } from "drizzle-orm";
 import { serializeSigned } from "hono/utils/cookie";
 import { beforeAll, describe, expect, inject, it } from "vitest";
+import { consents } from "../../../schema/index.ts";
 import demoConfig from "../../../seeds/config/demo-config.json";
 import { forgetMerchModel } from "../catalog/model-store.ts";
 import { forgetActiveConfig } from "../config/config-store.ts";
+import { createDb } from "../db/client.ts";
 import { createPreviewToken } from "../identity/preview-token.ts";
 import worker from "../index.ts";
 import type { Profile } from "../model/profile.ts";
+import { settingsOf } from "../settings.ts";
 import { profileKey } from "./profile-store.ts";
 
 const SHOP = "https://shop.example";
@@ -368,5 +372,52 @@ describe("fail open", () => {
     );
     expect(status).toBe(502);
     expect(JSON.parse(text)).toMatchObject({ code: "origin_unavailable" });
+  });
+});
+
+describe("consent API", () => {
+  it("asks undecided visitors, and a form answer sets consent, starts an id and is audited", async () => {
+    const page = await call(productPath);
+    expect(page.text).toContain('data-vt-variant="consent-banner"');
+    const form = new URLSearchParams({ personalization: "1", analytics: "1" });
+    const res = await call("/__vitrine/v1/consent", {
+      method: "POST",
+      body: form,
+      headers: {
+        referer: `${SHOP}${productPath}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe(productPath);
+    const cookies = res.headers.getSetCookie();
+    expect(cookies.some((c) => /^vt_consent=p1\.a1\.\d+/.test(decodeURIComponent(c)))).toBe(true);
+    const idCookie = cookies.find((c) => c.startsWith("vt_id="));
+    expect(idCookie).toBeDefined();
+    const visitorId = decodeURIComponent(idCookie!.split(";")[0]!.slice("vt_id=".length)).split(
+      ".",
+    )[0]!;
+    const rows = await createDb(settingsOf(env))
+      .select()
+      .from(consents)
+      .where(eq(consents.visitorId, visitorId));
+    expect(rows).toMatchObject([{ personalization: true, analytics: true, source: "banner" }]);
+  });
+
+  it("rejects a malformed choice with the field named, and withdrawing expires identifiers", async () => {
+    const bad = await call("/__vitrine/v1/consent", {
+      method: "POST",
+      body: JSON.stringify({ personalization: "yes" }),
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.text).message).toMatch(/^personalization:/);
+    const off = await call("/__vitrine/v1/consent", {
+      method: "POST",
+      body: JSON.stringify({ personalization: false, analytics: false }),
+      headers: await consenting(methodicalId),
+    });
+    expect(off.status).toBe(200);
+    const cookies = off.headers.getSetCookie();
+    expect(cookies.filter((c) => /^vt_(id|sid)=; Max-Age=0/.test(c))).toHaveLength(2);
   });
 });

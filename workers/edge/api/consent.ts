@@ -1,0 +1,112 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { consents } from "../../../schema/index.ts";
+import { createDb } from "../db/client.ts";
+import { ApiError } from "../errors.ts";
+import {
+  COOKIE,
+  consentCookie,
+  expiredCookie,
+  readSignedCookies,
+  visitorCookie,
+} from "../identity/cookies.ts";
+import { encodeConsent, resolveConsent } from "../identity/consent.ts";
+import { settingsOf } from "../settings.ts";
+
+const ConsentChoice = z.strictObject({
+  personalization: z.boolean(),
+  analytics: z.boolean(),
+});
+
+const truthy = (v: unknown) => v === true || v === "1" || v === "true" || v === "on";
+
+/**
+ * The visitor's consent choice: JSON for SPAs and banners, or a plain HTML form (which is
+ * redirected back to the page it came from). The choice is a signed first-party cookie; with
+ * a known visitor id it is also written to the consent audit log in Turso.
+ */
+export const consent = new Hono<{ Bindings: Env }>()
+  .get("/", async (c) => {
+    const settings = settingsOf(c.env);
+    const cookies = await readSignedCookies(c.req.header("cookie") ?? null, settings.cookieSecret);
+    return c.json(resolveConsent(c.req.raw.headers, cookies.consent), 200, {
+      "cache-control": "no-store",
+    });
+  })
+  .post("/", async (c) => {
+    const settings = settingsOf(c.env);
+    const isForm = /form/.test(c.req.header("content-type") ?? "");
+    let raw: unknown;
+    if (isForm) {
+      const form = await c.req.parseBody();
+      raw = { personalization: truthy(form.personalization), analytics: truthy(form.analytics) };
+    } else {
+      raw = await c.req.json().catch(() => {
+        throw new ApiError(400, "invalid_json", "The body is not valid JSON");
+      });
+    }
+    const parsed = ConsentChoice.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ApiError(
+        400,
+        "invalid_consent",
+        `${issue.path.join(".") || "body"}: ${issue.message}`,
+      );
+    }
+    const choice = parsed.data;
+    const now = Date.now();
+    const url = new URL(c.req.url);
+    const cookies = await readSignedCookies(c.req.header("cookie") ?? null, settings.cookieSecret);
+    const headers = new Headers({ "cache-control": "no-store" });
+    headers.append(
+      "set-cookie",
+      await consentCookie(encodeConsent(choice, now), settings.cookieSecret, url),
+    );
+    // Withdrawing personalization consent ends identification at once.
+    if (!choice.personalization) {
+      for (const name of [COOKIE.visitor, COOKIE.session])
+        headers.append("set-cookie", expiredCookie(name, url));
+    }
+    // A yes starts identification now, so the choice itself is in the audit log.
+    let visitorId = cookies.visitor ?? null;
+    if (choice.personalization && !visitorId) {
+      visitorId = crypto.randomUUID();
+      headers.append("set-cookie", await visitorCookie(visitorId, settings.cookieSecret, url));
+    }
+    if (visitorId) {
+      const audited = visitorId;
+      c.executionCtx.waitUntil(
+        createDb(settings)
+          .insert(consents)
+          .values({
+            visitorId: audited,
+            ...choice,
+            source: isForm ? "banner" : "api",
+            createdAt: now,
+          })
+          .then(() => undefined)
+          .catch((err: unknown) =>
+            console.error(
+              JSON.stringify({ msg: "consent audit write failed", error: String(err) }),
+            ),
+          ),
+      );
+    }
+    if (isForm) {
+      headers.set("location", sameSiteReturn(c.req.header("referer"), url));
+      return new Response(null, { status: 303, headers });
+    }
+    headers.set("content-type", "application/json");
+    return new Response(JSON.stringify({ ...choice, source: "cookie" }), { status: 200, headers });
+  });
+
+/** Back to the page the form was on, but never to another site (no open redirect). */
+function sameSiteReturn(referer: string | undefined, here: URL): string {
+  try {
+    const back = new URL(referer ?? "/", here);
+    return back.origin === here.origin ? back.pathname + back.search : "/";
+  } catch {
+    return "/";
+  }
+}
