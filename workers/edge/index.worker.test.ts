@@ -19,7 +19,7 @@ import { createDb } from "./db/client.ts";
 import worker from "./index.ts";
 import { RANKINGS_POINTER, rankingsKey } from "./scheduled/publish-rankings.ts";
 import { settingsOf } from "./settings.ts";
-import type { TrackedEvent } from "./model/events.ts";
+import { testEvent } from "./model/test-events.ts";
 import type { VisitorSession } from "./visitor/visitor-session.ts";
 
 const PUBLIC = "https://shop.example";
@@ -76,27 +76,7 @@ describe("fetch: edge API", () => {
 });
 
 describe("Durable Object: visitor session", () => {
-  const event = (
-    id: string,
-    type: TrackedEvent["type"],
-    at: number,
-    extra: Partial<TrackedEvent> = {},
-  ) =>
-    ({
-      id,
-      type,
-      at,
-      sessionId: "s1",
-      path: null,
-      pageType: null,
-      productId: null,
-      categoryId: null,
-      channel: null,
-      device: null,
-      valueCents: null,
-      data: {},
-      ...extra,
-    }) satisfies TrackedEvent;
+  const event = testEvent;
 
   it("stores touchpoints once in journey order and answers the session state", async () => {
     const stub = env.VISITOR.get(env.VISITOR.idFromName("visitor-order-test"));

@@ -1,18 +1,5 @@
 import { z } from "zod";
-import type { PageType } from "../model/context.ts";
-
-const PAGE_TYPES = [
-  "home",
-  "category",
-  "product",
-  "search",
-  "cart",
-  "checkout",
-  "order",
-  "bestsellers",
-  "faq",
-  "other",
-] as const;
+import { PAGE_TYPES, type PageType } from "../model/context.ts";
 
 /** `/p/:slug`-style patterns; `:name` captures one path segment. */
 export const PageRuleSchema = z.strictObject({

@@ -1,47 +1,9 @@
-import type { Channel, DeviceClass, PageType } from "../model/context.ts";
-import { BUYER_MODES, JOURNEY_STAGES, type Lifecycle, type ValueTier } from "../model/profile.ts";
+import { CHANNELS, DEVICE_CLASSES, PAGE_TYPES } from "../model/context.ts";
+import { BUYER_MODES, JOURNEY_STAGES, LIFECYCLES, VALUE_TIERS } from "../model/profile.ts";
 
-/*
- * Runtime lists of the model's string unions. The model only exports the types; the
- * `Exhaustive` checks below fail to compile if a union gains a member these lists lack.
- */
-export const PAGE_TYPES = [
-  "home",
-  "category",
-  "product",
-  "search",
-  "cart",
-  "checkout",
-  "order",
-  "bestsellers",
-  "faq",
-  "other",
-] as const satisfies readonly PageType[];
-export const DEVICE_CLASSES = ["mobile", "tablet", "desktop"] as const satisfies DeviceClass[];
-export const CHANNELS = [
-  "search",
-  "social",
-  "email",
-  "paid",
-  "direct",
-  "referral",
-] as const satisfies readonly Channel[];
-export const LIFECYCLES = ["new", "active", "at_risk", "lapsed"] as const satisfies Lifecycle[];
-export const VALUE_TIERS = ["none", "low", "mid", "high"] as const satisfies ValueTier[];
-
-type Exhaustive<List extends readonly string[], Union extends string> = [
-  Exclude<Union, List[number]>,
-] extends [never]
-  ? true
-  : never;
-const exhaustive: [
-  Exhaustive<typeof PAGE_TYPES, PageType>,
-  Exhaustive<typeof DEVICE_CLASSES, DeviceClass>,
-  Exhaustive<typeof CHANNELS, Channel>,
-  Exhaustive<typeof LIFECYCLES, Lifecycle>,
-  Exhaustive<typeof VALUE_TIERS, ValueTier>,
-] = [true, true, true, true, true];
-void exhaustive;
+// The model's runtime lists, re-exported where rules are validated.
+export { CHANNELS, DEVICE_CLASSES, PAGE_TYPES } from "../model/context.ts";
+export { LIFECYCLES, VALUE_TIERS } from "../model/profile.ts";
 
 /** How a field's value compares; decides which operators and values a condition may use. */
 export type FieldType = "enum" | "string" | "number" | "boolean" | "set" | "date";

@@ -1,5 +1,6 @@
 import { serializeSigned } from "hono/utils/cookie";
 import { describe, expect, it } from "vitest";
+import type { Consent } from "../model/context.ts";
 import { detectBot } from "./bots.ts";
 import { readSignedCookies } from "./cookies.ts";
 import { decodeConsent, encodeConsent, resolveConsent } from "./consent.ts";
@@ -14,7 +15,7 @@ const pair = async (name: string, value: string, secret = SECRET) =>
 
 async function identity(
   cookieHeader: string | null,
-  consent = YES,
+  consent: Consent = YES,
   url = "https://shop.example/",
   now = 1_000_000,
 ) {

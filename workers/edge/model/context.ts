@@ -1,17 +1,23 @@
 /** What one request tells us about the visit, before any stored data is read. */
-export type DeviceClass = "mobile" | "tablet" | "desktop";
-export type Channel = "search" | "social" | "email" | "paid" | "direct" | "referral";
-export type PageType =
-  | "home"
-  | "category"
-  | "product"
-  | "search"
-  | "cart"
-  | "checkout"
-  | "order"
-  | "bestsellers"
-  | "faq"
-  | "other";
+export const DEVICE_CLASSES = ["mobile", "tablet", "desktop"] as const;
+export type DeviceClass = (typeof DEVICE_CLASSES)[number];
+
+export const CHANNELS = ["search", "social", "email", "paid", "direct", "referral"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const PAGE_TYPES = [
+  "home",
+  "category",
+  "product",
+  "search",
+  "cart",
+  "checkout",
+  "order",
+  "bestsellers",
+  "faq",
+  "other",
+] as const;
+export type PageType = (typeof PAGE_TYPES)[number];
 
 export type RequestContext = {
   /** Path and query of the public URL (no host: the host is not an input to decisions). */

@@ -15,8 +15,10 @@ export const JOURNEY_STAGES = [
 ] as const;
 export type JourneyStage = (typeof JOURNEY_STAGES)[number];
 
-export type Lifecycle = "new" | "active" | "at_risk" | "lapsed";
-export type ValueTier = "none" | "low" | "mid" | "high";
+export const LIFECYCLES = ["new", "active", "at_risk", "lapsed"] as const;
+export type Lifecycle = (typeof LIFECYCLES)[number];
+export const VALUE_TIERS = ["none", "low", "mid", "high"] as const;
+export type ValueTier = (typeof VALUE_TIERS)[number];
 
 export type Profile = {
   v: 1;

@@ -1,25 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { EventType, TrackedEvent } from "../model/events.ts";
+import { testEvent } from "../model/test-events.ts";
 import { applyEvent, emptyJourney, type JourneyState } from "./journey.ts";
 
 let n = 0;
-function ev(type: EventType, at: number, extra: Partial<TrackedEvent> = {}): TrackedEvent {
-  return {
-    id: `e${++n}`,
-    type,
-    at,
-    sessionId: "s1",
-    path: null,
-    pageType: null,
-    productId: null,
-    categoryId: null,
-    channel: null,
-    device: null,
-    valueCents: null,
-    data: {},
-    ...extra,
-  };
-}
+const ev = (type: EventType, at: number, extra: Partial<TrackedEvent> = {}) =>
+  testEvent(`e${++n}`, type, at, extra);
 
 const run = (events: TrackedEvent[], start: JourneyState = emptyJourney("s1", 0)) =>
   events.reduce(applyEvent, start);
