@@ -1,198 +1,31 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { startShop } from "../seeds/shop/server.ts";
-import { seedDatabase } from "../seeds/run.ts";
-import { runCli } from "./config-cli.ts";
-import { applyMigrations } from "./database.ts";
-import { startLibsqlServer } from "./libsql-server/server.ts";
-import { assertPortFree } from "./ports.ts";
+import { LOCAL_TOKEN, startStack, type Stack } from "./stack.ts";
 
-/**
- * `npm start`: the whole local stack in one process tree. libSQL server (Turso's protocol)
- * -> migrations -> demo data -> demo shop origin -> `wrangler dev` proxying to the shop.
- * Ctrl-C stops everything it started.
- */
-const root = fileURLToPath(new URL("..", import.meta.url));
+/** `npm start`: the local stack on the usual ports; Ctrl-C stops everything it started. */
 const ports = {
   db: Number(process.env.VITRINE_DB_PORT ?? 8080),
   shop: Number(process.env.VITRINE_SHOP_PORT ?? 3000),
   worker: Number(process.env.VITRINE_WORKER_PORT ?? 8787),
 };
-const LOCAL_TOKEN = "local-dev-token";
-const stoppers: (() => Promise<void> | void)[] = [];
-
-/** Ends start-up with a one-line reason; main's catch prints it and stops what runs. */
-function fail(message: string): never {
-  throw new Error(message);
-}
-
-async function stopAll(): Promise<void> {
-  for (const stop of stoppers.reverse()) await Promise.resolve(stop()).catch(() => undefined);
-  stoppers.length = 0;
-}
-
-/**
- * wrangler dev only loads the secrets listed in wrangler.toml from .dev.vars. Returns the
- * admin token the local stack uses.
- */
-function ensureDevVars(dbUrl: string): string {
-  const path = `${root}.dev.vars`;
-  const adminToken = () =>
-    /^ADMIN_TOKEN=(.+)$/m.exec(readFileSync(path, "utf8"))?.[1]?.trim() ?? "";
-  if (existsSync(path)) return adminToken();
-  const example = readFileSync(`${root}.dev.vars.example`, "utf8");
-  const local = example
-    .replace(/^TURSO_URL=.*$/m, `TURSO_URL=${dbUrl}`)
-    .replace(/^TURSO_AUTH_TOKEN=.*$/m, `TURSO_AUTH_TOKEN=${LOCAL_TOKEN}`)
-    .replace(/^COOKIE_SECRET=.*$/m, `COOKIE_SECRET=${crypto.randomUUID()}${crypto.randomUUID()}`)
-    .replace(/^ADMIN_TOKEN=.*$/m, `ADMIN_TOKEN=local-admin-${crypto.randomUUID().slice(0, 8)}`);
-  writeFileSync(path, local);
-  console.log("wrote .dev.vars with local secrets");
-  return adminToken();
-}
-
-/**
- * A fresh stack shows personalization at once: the demo config is published if none is, and
- * the rankings job runs once instead of waiting for its first cron tick.
- */
-async function bootstrapDemo(workerUrl: string, adminToken: string): Promise<void> {
-  const active = await fetch(`${workerUrl}/__vitrine/v1/admin/config`, {
-    headers: { authorization: `Bearer ${adminToken}` },
-  });
-  if (active.status === 404) {
-    const code = await runCli([
-      "publish",
-      `${root}seeds/config/demo-config.json`,
-      "--styles",
-      `${root}seeds/config/vitrine.css`,
-      "--url",
-      workerUrl,
-      "--token",
-      adminToken,
-    ]);
-    if (code !== 0) fail("publishing the demo configuration failed (see above)");
-  }
-  const cron = await fetch(`${workerUrl}/__scheduled?cron=${encodeURIComponent("*/15 * * * *")}`);
-  if (!cron.ok) fail(`the first rankings run failed with HTTP ${cron.status}`);
-  console.log("demo configuration active, rankings published");
-}
-
-function startWorker(shopUrl: string, dbUrl: string): ChildProcess {
-  // Its own process group, so stopping it also stops the workerd processes it starts.
-  const child = spawn(
-    process.execPath,
-    [
-      `${root}node_modules/wrangler/bin/wrangler.js`,
-      "dev",
-      "--port",
-      String(ports.worker),
-      "--ip",
-      "127.0.0.1",
-      "--var",
-      `ORIGIN_URL:${shopUrl}`,
-      "--var",
-      `TURSO_URL:${dbUrl}`,
-      "--persist-to",
-      ".data/wrangler",
-      "--show-interactive-dev-session=false",
-      // Lets start-up trigger the cron jobs once through /__scheduled.
-      "--test-scheduled",
-    ],
-    {
-      cwd: root,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      // No telemetry and no download of request.cf sample data: the stack runs offline.
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-    },
-  );
-  const prefix = (chunk: Buffer) =>
-    chunk
-      .toString()
-      .split("\n")
-      .filter((line) => line.trim())
-      .forEach((line) => console.log(`[worker] ${line}`));
-  child.stdout?.on("data", prefix);
-  child.stderr?.on("data", prefix);
-  return child;
-}
-
-async function waitForWorker(url: string, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) fail(`wrangler dev exited with code ${child.exitCode}`);
-    try {
-      const res = await fetch(`${url}/__vitrine/v1/health`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  fail(`the Worker did not become healthy at ${url} within ${timeoutMs / 1000}s`);
-}
-
-async function main(): Promise<void> {
-  for (const [what, port, env] of [
-    ["libSQL server", ports.db, "VITRINE_DB_PORT"],
-    ["demo shop", ports.shop, "VITRINE_SHOP_PORT"],
-    ["Worker", ports.worker, "VITRINE_WORKER_PORT"],
-  ] as const) {
-    await assertPortFree(port, `${what}; another port via ${env}`);
-  }
-
-  const db = await startLibsqlServer({
-    file: `${root}.data/local.db`,
-    port: ports.db,
-    authToken: LOCAL_TOKEN,
-  });
-  stoppers.push(() => db.close());
-  const conn = { url: db.url, authToken: LOCAL_TOKEN };
-  await applyMigrations(conn);
-  console.log("migrations applied");
-  const seeded = await seedDatabase(conn, { log: (m) => console.log(`seed ${m}`) });
-  console.log(seeded.skipped ? "demo data already present" : "demo data seeded");
-
-  const shop = await startShop({ port: ports.shop });
-  stoppers.push(() => shop.close());
-
-  const adminToken = ensureDevVars(db.url);
-  const worker = startWorker(shop.url, db.url);
-  stoppers.push(
-    () =>
-      new Promise<void>((resolve) => {
-        if (worker.exitCode !== null) return resolve();
-        worker.once("exit", () => resolve());
-        try {
-          if (worker.pid) process.kill(-worker.pid, "SIGTERM");
-        } catch {
-          resolve(); // the group is already gone
-        }
-      }),
-  );
-  const workerUrl = `http://127.0.0.1:${ports.worker}`;
-  await waitForWorker(workerUrl, worker);
-  await bootstrapDemo(workerUrl, adminToken);
-
-  console.log(`
-Vitrine local stack is up (Ctrl-C stops everything):
-  shop through Vitrine   ${workerUrl}/
-  edge API health        ${workerUrl}/__vitrine/v1/health
-  demo shop origin       ${shop.url}/
-  libSQL (Turso) server  ${db.url}  (token: ${LOCAL_TOKEN}, file .data/local.db)
-  admin token            ${adminToken}  (in .dev.vars; publish configs with npm run config)
-`);
-}
+let stack: Stack | null = null;
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     console.log("\nstopping...");
-    void stopAll().finally(() => process.exit(0));
+    void (stack?.stop() ?? Promise.resolve()).finally(() => process.exit(0));
   });
 }
 
-main().catch((err: unknown) => {
+try {
+  stack = await startStack({ ports, dataDir: ".data", log: (line) => console.log(line) });
+  console.log(`
+Vitrine local stack is up (Ctrl-C stops everything):
+  shop through Vitrine   ${stack.workerUrl}/
+  edge API health        ${stack.workerUrl}/__vitrine/v1/health
+  demo shop origin       ${stack.shopUrl}/
+  libSQL (Turso) server  ${stack.dbUrl}  (token: ${LOCAL_TOKEN}, file .data/local.db)
+  admin token            ${stack.adminToken}  (in .dev.vars; publish configs with npm run config)
+`);
+} catch (err) {
   console.error(`npm start: ${err instanceof Error ? err.message : err}`);
-  void stopAll().finally(() => process.exit(1));
-});
+  process.exit(1);
+}
