@@ -1,31 +1,54 @@
 import type { Consent } from "../model/context.ts";
+import { COOKIE, readSignedCookie } from "./cookies.ts";
+
+export type ConsentChoice = Pick<Consent, "personalization" | "analytics">;
 
 /** The consent cookie's value: `p1.a0.<epoch ms>` = personalization yes, analytics no, when. */
-export function encodeConsent(
-  c: Pick<Consent, "personalization" | "analytics">,
-  at: number,
-): string {
-  return `p${c.personalization ? 1 : 0}.a${c.analytics ? 1 : 0}.${at}`;
+export function encodeConsent(choice: ConsentChoice, at: number): string {
+  return `p${choice.personalization ? 1 : 0}.a${choice.analytics ? 1 : 0}.${Math.trunc(at)}`;
 }
 
 export function decodeConsent(
-  value: string | undefined,
-): { personalization: boolean; analytics: boolean; at: number } | null {
+  value: string | null | undefined,
+): (ConsentChoice & { at: number }) | null {
   const m = /^p([01])\.a([01])\.(\d{1,15})$/.exec(value ?? "");
   if (!m) return null;
   return { personalization: m[1] === "1", analytics: m[2] === "1", at: Number(m[3]) };
 }
 
+/** The browser's standing privacy signal, if any: Global Privacy Control or Do-Not-Track. */
+export function privacySignal(headers: Headers): "gpc" | "dnt" | null {
+  if (headers.get("sec-gpc")?.trim() === "1") return "gpc";
+  if (headers.get("dnt")?.trim() === "1") return "dnt";
+  return null;
+}
+
+const DEFAULT: Consent = { personalization: false, analytics: false, source: "default" };
+const SIGNALLED: Consent = { personalization: false, analytics: false, source: "gpc" };
+
 /**
- * Consent first: nothing without an explicit choice. The Global Privacy Control signal
- * (`Sec-GPC: 1`) and Do-Not-Track are a standing "no" that no cookie overrides, because a
- * browser sending them says so on every request.
+ * Consent from request headers and the verified `vt_consent` value. The rule:
+ *  - `Sec-GPC: 1` or `DNT: 1` always means no personalization and no analytics, whatever the
+ *    cookie says. The browser repeats the signal on every request, so it is the visitor's
+ *    current wish; a header carries no time, so "opted in after the signal appeared" cannot be
+ *    told apart from "opted in, then switched the signal on". (`source` is "gpc" for DNT too.)
+ *  - otherwise the explicit choice in the cookie;
+ *  - otherwise nothing (consent first).
  */
-export function resolveConsent(headers: Headers, cookieValue: string | undefined): Consent {
-  if (headers.get("sec-gpc") === "1" || headers.get("dnt") === "1") {
-    return { personalization: false, analytics: false, source: "gpc" };
-  }
+export function resolveConsent(headers: Headers, cookieValue: string | null | undefined): Consent {
+  if (privacySignal(headers)) return { ...SIGNALLED };
   const chosen = decodeConsent(cookieValue);
-  if (!chosen) return { personalization: false, analytics: false, source: "default" };
+  if (!chosen) return { ...DEFAULT };
   return { personalization: chosen.personalization, analytics: chosen.analytics, source: "cookie" };
+}
+
+/**
+ * The visitor's consent for this request: verifies the signed `vt_consent` cookie (a forged or
+ * tampered one counts as no choice) and applies resolveConsent's rule.
+ */
+export async function readConsent(headers: Headers, secret: string): Promise<Consent> {
+  // No signature check needed when a privacy signal settles it anyway.
+  if (privacySignal(headers)) return { ...SIGNALLED };
+  const value = await readSignedCookie(headers.get("cookie"), COOKIE.consent, secret);
+  return resolveConsent(headers, value);
 }

@@ -1,66 +1,133 @@
-import {
-  parse,
-  parseSigned,
-  serialize,
-  serializeSigned,
-  type CookieOptions,
-} from "hono/utils/cookie";
+import { parse, serialize, type CookieOptions } from "hono/utils/cookie";
+import { signValue, verifySignedValue } from "./signed-value.ts";
 
-/** Vitrine's first-party cookies. Values are HMAC-signed (hono's signed-cookie format). */
+/** Vitrine's first-party cookies. All three are HMAC-signed (see signed-value.ts). */
 export const COOKIE = {
   visitor: "vt_id",
   session: "vt_sid",
   consent: "vt_consent",
 } as const;
+export type CookieKey = keyof typeof COOKIE;
 
-const VISITOR_MAX_AGE = 400 * 24 * 3600; // the browser maximum (RFC 6265bis)
+/** The browser maximum (RFC 6265bis caps Max-Age at 400 days). */
+export const VISITOR_MAX_AGE_S = 400 * 24 * 3600;
+/** A session ends after this long without a request (the usual web-analytics convention). */
+export const SESSION_IDLE_MS = 30 * 60 * 1000;
+/** A consent choice is remembered for 6 months, then the banner asks again (CNIL guidance). */
+export const CONSENT_MAX_AGE_S = 180 * 24 * 3600;
+/** Clock skew between edge locations tolerated on a session's last-activity time. */
+const SESSION_CLOCK_SKEW_MS = 60 * 1000;
 
-/** Local http (127.0.0.1, localhost) is the only place a cookie may go without Secure. */
+/** Local http (localhost, 127.0.0.1, ::1) is the only place a cookie may go without Secure. */
 export function isLocalHttp(url: URL): boolean {
   return url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
 }
 
-function options(url: URL, extra: CookieOptions): CookieOptions {
+function attributes(url: URL, extra: CookieOptions): CookieOptions {
   return { path: "/", sameSite: "Lax", secure: !isLocalHttp(url), ...extra };
 }
 
-export type SignedCookies = Partial<Record<keyof typeof COOKIE, string>>;
+/** The raw (unverified) value of one cookie; hono's parser, first occurrence wins. */
+export function readCookie(cookieHeader: string | null, name: string): string | null {
+  if (!cookieHeader) return null;
+  return parse(cookieHeader, name)[name] ?? null;
+}
 
-/** Verified values of our signed cookies; a tampered or unsigned one reads as absent. */
+/** The verified value of one signed cookie; tampered, unsigned or missing reads as null. */
+export function readSignedCookie(
+  cookieHeader: string | null,
+  name: string,
+  secret: string,
+): Promise<string | null> {
+  return verifySignedValue(readCookie(cookieHeader, name), secret);
+}
+
+export type SignedCookies = Partial<Record<CookieKey, string>>;
+
+/** Verified values of all of Vitrine's cookies, keyed `visitor`, `session`, `consent`. */
 export async function readSignedCookies(
-  header: string | null,
+  cookieHeader: string | null,
   secret: string,
 ): Promise<SignedCookies> {
-  if (!header) return {};
   const out: SignedCookies = {};
-  for (const [key, name] of Object.entries(COOKIE) as [keyof typeof COOKIE, string][]) {
-    if (!parse(header, name)[name]) continue;
-    const value = (await parseSigned(header, secret, name))[name];
-    if (typeof value === "string" && value) out[key] = value;
+  for (const key of Object.keys(COOKIE) as CookieKey[]) {
+    const value = await readSignedCookie(cookieHeader, COOKIE[key], secret);
+    if (value) out[key] = value;
   }
   return out;
 }
 
-export function visitorCookie(id: string, secret: string, url: URL): Promise<string> {
-  return serializeSigned(
+/** Names of our cookies the browser sent (any value, valid or not): what there is to expire. */
+export function presentCookies(cookieHeader: string | null): string[] {
+  if (!cookieHeader) return [];
+  const sent = parse(cookieHeader);
+  return Object.values(COOKIE).filter((name) => name in sent);
+}
+
+/** Visitor ids are ours (UUIDs) or imported ones; this shape keeps other cookies' values out. */
+export function isVisitorId(value: string): boolean {
+  return /^[A-Za-z0-9_-]{8,64}$/.test(value);
+}
+
+/** `vt_id`: the long-lived visitor id. HttpOnly: no script on the shop's pages needs it. */
+export async function visitorCookie(visitorId: string, secret: string, url: URL): Promise<string> {
+  const signed = await signValue(visitorId, secret);
+  return serialize(
     COOKIE.visitor,
-    id,
-    secret,
-    options(url, { httpOnly: true, maxAge: VISITOR_MAX_AGE }),
+    signed,
+    attributes(url, { httpOnly: true, maxAge: VISITOR_MAX_AGE_S }),
   );
 }
 
-/** Session cookie without Max-Age: the server ends sessions on inactivity, the browser on close. */
-export function sessionCookie(value: string, secret: string, url: URL): Promise<string> {
-  return serializeSigned(COOKIE.session, value, secret, options(url, { httpOnly: true }));
+export type SessionResolution = { sessionId: string; isNewSession: boolean };
+
+/**
+ * The session a request belongs to, from the verified `vt_sid` value (`<id>~<last activity ms>`):
+ * the same id while the visitor was active within the last 30 minutes, otherwise a new one.
+ */
+export function resolveSession(
+  verifiedValue: string | null,
+  now: number,
+  newId: () => string,
+): SessionResolution {
+  const m = /^([A-Za-z0-9_-]{8,64})~(\d{1,15})$/.exec(verifiedValue ?? "");
+  if (m) {
+    const idleMs = now - Number(m[2]);
+    if (idleMs < SESSION_IDLE_MS && idleMs >= -SESSION_CLOCK_SKEW_MS) {
+      return { sessionId: m[1]!, isNewSession: false };
+    }
+  }
+  return { sessionId: newId(), isNewSession: true };
 }
 
-/** Readable by the shop's banner script (not HttpOnly), so it can show the current choice. */
-export function consentCookie(value: string, secret: string, url: URL): Promise<string> {
-  return serializeSigned(COOKIE.consent, value, secret, options(url, { maxAge: VISITOR_MAX_AGE }));
+/**
+ * `vt_sid`, re-set on every response to record the last activity. Max-Age matches the idle
+ * timeout so the browser forgets it when the server would anyway.
+ */
+export async function sessionCookie(
+  sessionId: string,
+  now: number,
+  secret: string,
+  url: URL,
+): Promise<string> {
+  const signed = await signValue(`${sessionId}~${now}`, secret);
+  return serialize(
+    COOKIE.session,
+    signed,
+    attributes(url, { httpOnly: true, maxAge: SESSION_IDLE_MS / 1000 }),
+  );
 }
 
-/** Deletes a cookie (consent withdrawn, erasure). */
+/**
+ * `vt_consent` with an encoded choice (see encodeConsent). Not HttpOnly: the shop's banner reads
+ * it to show the current state. It is strictly necessary, so it needs no consent itself.
+ */
+export async function consentCookie(value: string, secret: string, url: URL): Promise<string> {
+  const signed = await signValue(value, secret);
+  return serialize(COOKIE.consent, signed, attributes(url, { maxAge: CONSENT_MAX_AGE_S }));
+}
+
+/** Deletes a cookie (consent withdrawn, erasure); same Path and Secure as when it was set. */
 export function expiredCookie(name: string, url: URL): string {
-  return serialize(name, "", options(url, { maxAge: 0, expires: new Date(0) }));
+  return serialize(name, "", attributes(url, { maxAge: 0, expires: new Date(0) }));
 }

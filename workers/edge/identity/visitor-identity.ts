@@ -2,68 +2,83 @@ import type { Consent } from "../model/context.ts";
 import {
   COOKIE,
   expiredCookie,
+  isVisitorId,
+  presentCookies,
+  readSignedCookie,
+  resolveSession,
   sessionCookie,
   visitorCookie,
-  type SignedCookies,
 } from "./cookies.ts";
 
-/** A session ends after this long without a request (the usual web-analytics convention). */
-export const SESSION_IDLE_MS = 30 * 60 * 1000;
+export { SESSION_IDLE_MS } from "./cookies.ts";
 
 export type Identity = {
   visitorId: string | null;
   sessionId: string | null;
   isNewVisitor: boolean;
   isNewSession: boolean;
+  /** `Set-Cookie` header values for the response, in order. */
   setCookies: string[];
 };
 
-export type IdentityInput = {
-  /** Our cookies, already verified (see readSignedCookies). */
-  cookies: SignedCookies;
-  cookieHeader: string | null;
+type Common = {
+  /** The public URL (decides whether cookies are Secure). */
   url: URL;
   secret: string;
   consent: Consent;
-  isBot: boolean;
   now: number;
+  /** Id generator; `crypto.randomUUID` unless a test pins it. */
   newId?: () => string;
+  /** Bots are never identified, and their cookies are left alone (a false positive keeps its id). */
+  isBot?: boolean;
 };
 
+export type IdentityInput = Common &
+  (
+    | { headers: Headers }
+    | {
+        /** @deprecated pass `headers`; kept until personalize/serve-page.ts moves over. */
+        cookieHeader: string | null;
+        /** @deprecated ignored: cookies are verified here. */
+        cookies?: unknown;
+      }
+  );
+
+const NOBODY = { visitorId: null, sessionId: null, isNewVisitor: false, isNewSession: false };
+
 /**
- * Who this visitor is, as far as consent allows. With personalization consent: the signed
- * visitor id (a missing or tampered one is replaced) and a session that ends after 30 minutes
- * of inactivity. Without it: no id at all, and any id cookies from before are deleted.
- * Bots are never identified.
+ * Who this visitor is, as far as consent allows.
+ *  - With personalization consent: the signed visitor id (a missing, tampered or malformed one
+ *    is replaced by a fresh UUID) and a session that ends after 30 minutes of inactivity. The
+ *    session cookie is re-set on every request (last activity); the visitor cookie when it is
+ *    new and once per session, so its 400-day expiry slides for returning visitors.
+ *  - Without it: no ids, nothing new set, and any `vt_id` / `vt_sid` the browser still sends is
+ *    expired, so withdrawing consent stops identification at once.
  */
 export async function resolveIdentity(input: IdentityInput): Promise<Identity> {
-  const { url, secret, now } = input;
-  const newId = input.newId ?? (() => crypto.randomUUID());
-  const { cookies } = input;
-  if (!input.consent.personalization || input.isBot) {
-    const setCookies: string[] = [];
-    const present = input.cookieHeader ?? "";
-    for (const name of [COOKIE.visitor, COOKIE.session]) {
-      if (present.includes(`${name}=`)) setCookies.push(expiredCookie(name, url));
-    }
-    return {
-      visitorId: null,
-      sessionId: null,
-      isNewVisitor: false,
-      isNewSession: false,
-      setCookies,
-    };
+  const { url, secret, consent, now } = input;
+  const cookieHeader = "headers" in input ? input.headers.get("cookie") : input.cookieHeader;
+  if (input.isBot) return { ...NOBODY, setCookies: [] };
+  if (!consent.personalization) {
+    const stale = presentCookies(cookieHeader).filter(
+      (name) => name === COOKIE.visitor || name === COOKIE.session,
+    );
+    return { ...NOBODY, setCookies: stale.map((name) => expiredCookie(name, url)) };
   }
-  const isNewVisitor = !cookies.visitor || !isId(cookies.visitor);
-  const visitorId = isNewVisitor ? newId() : cookies.visitor!;
-  const [sid, lastSeen] = (cookies.session ?? "").split("~");
-  const active = !isNewVisitor && sid && isId(sid) && now - Number(lastSeen) < SESSION_IDLE_MS;
-  const sessionId = active ? sid! : newId();
-  const setCookies = [await sessionCookie(`${sessionId}~${now}`, secret, url)];
-  if (isNewVisitor) setCookies.push(await visitorCookie(visitorId, secret, url));
-  return { visitorId, sessionId, isNewVisitor, isNewSession: !active, setCookies };
-}
-
-function isId(value: string): boolean {
-  return /^[A-Za-z0-9-]{8,64}$/.test(value);
+  const newId = input.newId ?? (() => crypto.randomUUID());
+  const [storedVisitor, storedSession] = await Promise.all([
+    readSignedCookie(cookieHeader, COOKIE.visitor, secret),
+    readSignedCookie(cookieHeader, COOKIE.session, secret),
+  ]);
+  const isNewVisitor = !storedVisitor || !isVisitorId(storedVisitor);
+  const visitorId = isNewVisitor ? newId() : storedVisitor;
+  // A new visitor id never continues an old session: the two would describe different people.
+  const { sessionId, isNewSession } = resolveSession(
+    isNewVisitor ? null : storedSession,
+    now,
+    newId,
+  );
+  const setCookies = [await sessionCookie(sessionId, now, secret, url)];
+  if (isNewVisitor || isNewSession) setCookies.unshift(await visitorCookie(visitorId, secret, url));
+  return { visitorId, sessionId, isNewVisitor, isNewSession, setCookies };
 }
