@@ -102,7 +102,9 @@ export function detectBot(headers: Headers, cf?: CfBotSignals | null): BotVerdic
   // Every browser sends a user agent; only scripts omit it.
   if (!ua) return { isBot: true, reason: "ua:empty" };
   const match = uaBotMatch(ua);
-  return match ? { isBot: true, reason: `ua:${productToken(ua, match)}` } : { isBot: false, reason: null };
+  return match
+    ? { isBot: true, reason: `ua:${productToken(ua, match)}` }
+    : { isBot: false, reason: null };
 }
 
 /** The whole product token around a match ("bot" in "GPTBot/1.2" -> "gptbot"). */

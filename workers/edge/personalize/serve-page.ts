@@ -4,6 +4,7 @@ import { loadMerchModel } from "../catalog/model-store.ts";
 import type { MerchModel } from "../catalog/lists.ts";
 import { loadActiveConfig, type ActiveConfig } from "../config/config-store.ts";
 import { parseProductJsonLd } from "../context/json-ld.ts";
+import { matchPage } from "../context/page-rules.ts";
 import { buildRequestContext } from "../context/request-context.ts";
 import { inHoldout, type DecisionInput } from "../decide/index.ts";
 import { detectBot } from "../identity/bots.ts";
@@ -113,7 +114,9 @@ async function prepare(c: Context<Env_>, settings: Settings): Promise<Prepared> 
     isBot: bot.isBot,
     now,
   });
-  const { context, productSlug } = buildRequestContext({
+  // The slug lets a product page be known from the URL when the page has no JSON-LD.
+  const { productSlug } = matchPage(url.pathname);
+  const context = buildRequestContext({
     url,
     headers: request.headers,
     cf,
@@ -193,7 +196,7 @@ async function personalize(
       selector: s.selector,
     })),
     onJsonLd(text) {
-      jsonLdProduct ??= parseProductJsonLd(text)[0]?.productId ?? null;
+      jsonLdProduct ??= parseProductJsonLd(text)?.productId ?? null;
     },
     headHtml() {
       const nonceAttr = nonce ? ` nonce="${escapeAttribute(nonce)}"` : "";

@@ -31,6 +31,8 @@ export type RewriteOutcome = {
 };
 
 const JSON_LD = 'script[type="application/ld+json"]';
+/** A JSON-LD block larger than this is skipped rather than held in memory. */
+const MAX_JSON_LD = 64 * 1024;
 
 /**
  * Streams `response` through HTMLRewriter: the page is never buffered, bytes before <body>
@@ -57,10 +59,11 @@ export function rewritePage(
   let rewriter = new HTMLRewriter()
     .on(JSON_LD, {
       text(chunk) {
-        jsonLd += chunk.text;
+        if (jsonLd.length <= MAX_JSON_LD) jsonLd += chunk.text;
         if (!chunk.lastInTextNode) return;
         const text = jsonLd;
         jsonLd = "";
+        if (text.length > MAX_JSON_LD) return;
         try {
           rewrite.onJsonLd(text);
         } catch (err) {
