@@ -3,6 +3,7 @@ import { adminAuth } from "./api/admin-auth.ts";
 import { adminConfig } from "./api/admin-config.ts";
 import { assets } from "./api/assets.ts";
 import { consent } from "./api/consent.ts";
+import { eventsApi } from "./api/events.ts";
 import { health } from "./api/health.ts";
 import { errorResponse } from "./errors.ts";
 import { servePage } from "./personalize/serve-page.ts";
@@ -18,6 +19,7 @@ const v1 = `${API_PREFIX}/v1`;
 app.route(`${v1}/health`, health);
 app.route(`${v1}/assets`, assets);
 app.route(`${v1}/consent`, consent);
+app.route(`${v1}/events`, eventsApi);
 app.use(`${v1}/admin/*`, adminAuth);
 app.route(`${v1}/admin/config`, adminConfig);
 app.all(`${API_PREFIX}/*`, (c) =>

@@ -13,6 +13,12 @@ const SettingsSchema = z.object({
   TURSO_AUTH_TOKEN: z.string().default(""),
   COOKIE_SECRET: z.string().min(16, "must be at least 16 characters"),
   ADMIN_TOKEN: z.string().min(8, "must be at least 8 characters"),
+  /** Other origins of the shop (e.g. an SPA on another subdomain) allowed to call the API. */
+  SHOP_ORIGINS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(/[\s,]+/).filter(Boolean))
+    .pipe(z.array(z.url({ protocol: /^https?$/ }).transform((u) => new URL(u).origin))),
 });
 
 export type Settings = Readonly<{
@@ -23,6 +29,7 @@ export type Settings = Readonly<{
   tursoAuthToken: string;
   cookieSecret: string;
   adminToken: string;
+  shopOrigins: readonly string[];
 }>;
 
 /** A deployment mistake (missing secret, malformed var), reported with the field names. */
@@ -54,6 +61,7 @@ export function settingsOf(env: Env): Settings {
     tursoAuthToken: v.TURSO_AUTH_TOKEN,
     cookieSecret: v.COOKIE_SECRET,
     adminToken: v.ADMIN_TOKEN,
+    shopOrigins: Object.freeze(v.SHOP_ORIGINS),
   });
   cache.set(env, settings);
   return settings;

@@ -283,9 +283,10 @@ async function recordVisit(
       })),
       campaign: ctx.campaign,
       referrerHost: ctx.referrerHost,
+      country: ctx.country,
     },
   };
-  await env.VISITOR.get(env.VISITOR.idFromName(identity.visitorId)).track([event]);
+  await env.VISITOR.get(env.VISITOR.idFromName(identity.visitorId)).track(identity.visitorId, [event]);
 }
 
 /**

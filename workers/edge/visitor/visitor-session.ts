@@ -1,37 +1,85 @@
 import { DurableObject } from "cloudflare:workers";
+import { createDb } from "../db/client.ts";
+import { EVENTS_PER_VISITOR, take, type Bucket } from "../ingest/token-bucket.ts";
 import type { TrackedEvent } from "../model/events.ts";
 import type { SessionState } from "../model/profile.ts";
+import { profileKey } from "../personalize/profile-store.ts";
+import { settingsOf } from "../settings.ts";
 import { applyEvent, emptyJourney, enterSession, type JourneyState } from "./journey.ts";
+import { planFlush, type SessionRow, type StoredTouchpoint } from "./outbox.ts";
+import { eraseVisitorRecords, readVisitorRecords, writeFlush } from "./turso-sink.ts";
 
 export type TrackResult = { accepted: number; duplicates: number; session: SessionState };
+export type IngestResult =
+  ({ status: "ok" } & TrackResult) | { status: "rate_limited"; retryAfterS: number };
+export type FlushResult = { flushed: number; remaining: number };
 
-const JOURNEY_KEY = "journey";
+/** Touchpoints wait this long so one flush carries a burst of them to Turso. */
+const FLUSH_DELAY_MS = 2_000;
+const FLUSH_BATCH = 500;
+/** Retry backoff while Turso is unreachable: doubling from 1 s, at most 5 minutes apart. */
+const RETRY_BASE_MS = 1_000;
+const RETRY_MAX_MS = 5 * 60_000;
+/** Flushed touchpoints older than this leave the object's storage (Turso keeps them). */
+const LOCAL_RETENTION_MS = 90 * 24 * 3600 * 1000;
+
+const META = {
+  journey: "journey",
+  visitor: "visitor",
+  attempts: "flush_attempts",
+  erasing: "erasing",
+};
+
+type VisitorFacts = {
+  id: string;
+  customerId: string | null;
+  firstSeenAt: number;
+  lastSeenAt: number;
+};
 
 /**
- * The single writer of one visitor's state. Touchpoints go to SQLite storage first (ordered,
- * idempotent by client event id); the journey (session, cart, stage) is folded from them and
- * answers the hot path without touching anything else.
+ * The single writer of one visitor's state. Touchpoints go to the object's SQLite storage
+ * first (ordered, idempotent by client event id) and answer the hot path from there; an alarm
+ * then carries them to Turso in batches, retrying with backoff while Turso is down. A flush is
+ * acknowledged only after Turso committed it, and repeating one is harmless (see outbox.ts),
+ * so a restart mid-flush neither loses nor duplicates anything.
  */
 export class VisitorSession extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private journey: JourneyState | null = null;
+  private bucket: Bucket | null = null;
+  /** The flush in progress, so an erasure can wait for it instead of racing it. */
+  private flushing: Promise<FlushResult> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     // Idempotent schema setup before the first call, so no call sees a missing table.
-    void ctx.blockConcurrencyWhile(async () => {
-      this.sql.exec(`CREATE TABLE IF NOT EXISTS touchpoints (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        event_id TEXT NOT NULL UNIQUE,
-        session_id TEXT,
-        type TEXT NOT NULL,
-        at INTEGER NOT NULL,
-        body TEXT NOT NULL,
-        flushed INTEGER NOT NULL DEFAULT 0
-      )`);
-      this.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-    });
+    void ctx.blockConcurrencyWhile(async () => this.migrate());
+  }
+
+  private migrate(): void {
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS touchpoints (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      event_id TEXT NOT NULL UNIQUE,
+      session_id TEXT,
+      type TEXT NOT NULL,
+      at INTEGER NOT NULL,
+      body TEXT NOT NULL,
+      flushed INTEGER NOT NULL DEFAULT 0,
+      received_at INTEGER NOT NULL DEFAULT 0
+    )`);
+    this.sql.exec("CREATE INDEX IF NOT EXISTS touchpoints_unflushed ON touchpoints (flushed, seq)");
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS sessions (
+      id TEXT PRIMARY KEY,
+      started_at INTEGER NOT NULL,
+      last_seen_at INTEGER NOT NULL,
+      page_views INTEGER NOT NULL DEFAULT 0,
+      channel TEXT, campaign TEXT, referrer TEXT, device TEXT, country TEXT, landing_path TEXT,
+      version INTEGER NOT NULL DEFAULT 1,
+      flushed_version INTEGER NOT NULL DEFAULT 0
+    )`);
+    this.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
   }
 
   /** The session as the hot path needs it; a new session id starts a new session. */
@@ -39,28 +87,17 @@ export class VisitorSession extends DurableObject<Env> {
     return enterSession(this.load(sessionId, now), sessionId, now).session;
   }
 
-  /** Stores new touchpoints (a retried event id is ignored) and folds them into the journey. */
-  async track(events: TrackedEvent[]): Promise<TrackResult> {
-    let journey = this.load(events[0]?.sessionId ?? "unknown", events[0]?.at ?? Date.now());
-    let accepted = 0;
-    for (const event of [...events].sort((a, b) => a.at - b.at)) {
-      // RETURNING tells whether the row is new; rowsWritten also counts index work on conflicts.
-      const inserted = this.sql
-        .exec(
-          "INSERT INTO touchpoints (event_id, session_id, type, at, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT(event_id) DO NOTHING RETURNING seq",
-          event.id,
-          event.sessionId,
-          event.type,
-          event.at,
-          JSON.stringify(event),
-        )
-        .toArray().length;
-      if (!inserted) continue;
-      accepted++;
-      journey = applyEvent(journey, event);
-    }
-    if (accepted) this.save(journey);
-    return { accepted, duplicates: events.length - accepted, session: journey.session };
+  /** Touchpoints the proxy itself observed (page views): trusted, not rate limited. */
+  async track(visitorId: string, events: TrackedEvent[]): Promise<TrackResult> {
+    return this.store(visitorId, events, Date.now());
+  }
+
+  /** Touchpoints from the events API: rate limited per visitor (a token bucket). */
+  async ingest(visitorId: string, events: TrackedEvent[], now: number): Promise<IngestResult> {
+    const verdict = take(this.bucket, events.length, now, EVENTS_PER_VISITOR);
+    this.bucket = verdict.bucket;
+    if (!verdict.allowed) return { status: "rate_limited", retryAfterS: verdict.retryAfterS };
+    return { status: "ok", ...(await this.store(visitorId, events, now)) };
   }
 
   /** Touchpoints in journey order (oldest first), for the single customer view and export. */
@@ -71,21 +108,257 @@ export class VisitorSession extends DurableObject<Env> {
       .map((row) => JSON.parse(row.body) as TrackedEvent);
   }
 
+  /** How many touchpoints still wait for Turso (for tests, health and the admin view). */
+  async pending(): Promise<number> {
+    return this.sql
+      .exec<{ n: number }>("SELECT count(*) AS n FROM touchpoints WHERE flushed = 0")
+      .one().n;
+  }
+
+  override async alarm(): Promise<void> {
+    if (this.meta(META.erasing)) {
+      await this.erase();
+      return;
+    }
+    try {
+      const { remaining } = await this.flush();
+      this.setMeta(META.attempts, null);
+      if (remaining) await this.ctx.storage.setAlarm(Date.now() + 100);
+      this.trimLocal(Date.now());
+    } catch (err) {
+      // Turso unreachable or refusing: keep everything and try again later.
+      const attempts = Number(this.meta(META.attempts) ?? 0) + 1;
+      this.setMeta(META.attempts, String(attempts));
+      const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempts - 1));
+      console.warn(
+        JSON.stringify({ msg: "flush failed, retrying", attempts, delay, error: String(err) }),
+      );
+      await this.ctx.storage.setAlarm(Date.now() + delay);
+    }
+  }
+
+  /** Sends unflushed touchpoints to Turso now (the alarm does this on its own). */
+  async flush(): Promise<FlushResult> {
+    this.flushing ??= this.flushOnce().finally(() => (this.flushing = null));
+    return this.flushing;
+  }
+
+  /** Everything this object holds about the visitor, with what Turso holds, for an access request. */
+  async exportData(): Promise<Record<string, unknown>> {
+    const facts = this.facts();
+    const stored = {
+      journey: this.load("export", Date.now()),
+      touchpoints: await this.touchpoints(10_000),
+      sessions: this.sql.exec("SELECT * FROM sessions ORDER BY started_at").toArray(),
+    };
+    const turso = facts
+      ? await readVisitorRecords(createDb(settingsOf(this.env)), [facts.id])
+      : null;
+    return { visitor: facts, deviceStorage: stored, systemOfRecord: turso };
+  }
+
+  /**
+   * Erases the visitor everywhere: Turso rows, the KV profile, then this object's storage.
+   * The intent is stored first, so a Turso outage only delays the erasure (the alarm retries);
+   * meanwhile nothing new is accepted.
+   */
+  async erase(visitorId?: string): Promise<{ status: "erased" | "pending"; rows: number }> {
+    const id = this.facts()?.id ?? visitorId ?? null;
+    this.setMeta(META.erasing, id ?? "unknown");
+    await this.flushing?.catch(() => undefined);
+    try {
+      const rows = id ? await eraseVisitorRecords(createDb(settingsOf(this.env)), [id], null) : 0;
+      if (id) await this.env.PROFILES.delete(profileKey(id));
+      await this.ctx.storage.deleteAlarm();
+      await this.ctx.storage.deleteAll();
+      this.journey = null;
+      this.bucket = null;
+      this.migrate();
+      return { status: "erased", rows };
+    } catch (err) {
+      console.warn(JSON.stringify({ msg: "erasure pending", error: String(err) }));
+      await this.ctx.storage.setAlarm(Date.now() + RETRY_BASE_MS * 5);
+      return { status: "pending", rows: 0 };
+    }
+  }
+
+  private async store(
+    visitorId: string,
+    events: TrackedEvent[],
+    now: number,
+  ): Promise<TrackResult> {
+    let journey = this.load(events[0]?.sessionId ?? "unknown", events[0]?.at ?? now);
+    if (this.meta(META.erasing))
+      return { accepted: 0, duplicates: events.length, session: journey.session };
+    let accepted = 0;
+    for (const event of [...events].sort((a, b) => a.at - b.at)) {
+      // RETURNING tells whether the row is new; rowsWritten also counts index work on conflicts.
+      const inserted = this.sql
+        .exec(
+          "INSERT INTO touchpoints (event_id, session_id, type, at, body, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(event_id) DO NOTHING RETURNING seq",
+          event.id,
+          event.sessionId,
+          event.type,
+          event.at,
+          JSON.stringify(event),
+          now,
+        )
+        .toArray().length;
+      if (!inserted) continue;
+      accepted++;
+      journey = applyEvent(journey, event);
+      this.countSession(event);
+    }
+    if (accepted) {
+      this.save(journey);
+      this.noteVisitor(visitorId, events);
+      if ((await this.ctx.storage.getAlarm()) === null)
+        await this.ctx.storage.setAlarm(now + FLUSH_DELAY_MS);
+    }
+    return { accepted, duplicates: events.length - accepted, session: journey.session };
+  }
+
+  private async flushOnce(): Promise<FlushResult> {
+    const facts = this.facts();
+    if (!facts) return { flushed: 0, remaining: 0 };
+    const rows = this.sql
+      .exec<{ seq: number; body: string; received_at: number }>(
+        "SELECT seq, body, received_at FROM touchpoints WHERE flushed = 0 ORDER BY seq LIMIT ?",
+        FLUSH_BATCH,
+      )
+      .toArray();
+    const sessions = this.sql
+      .exec<SessionTableRow>("SELECT * FROM sessions WHERE version > flushed_version")
+      .toArray();
+    if (!rows.length && !sessions.length) return { flushed: 0, remaining: 0 };
+    const touchpoints: StoredTouchpoint[] = rows.map((r) => ({
+      event: JSON.parse(r.body) as TrackedEvent,
+      receivedAt: r.received_at || Date.now(),
+    }));
+    const visitCount = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM sessions").one().n;
+    const plan = planFlush({
+      visitor: { ...facts, visitCount, updatedAt: Date.now() },
+      touchpoints,
+      sessions: sessions.map((s) => sessionRow(facts.id, s)),
+    });
+    await writeFlush(createDb(settingsOf(this.env)), plan);
+    // Acknowledge only what was sent: rows and sessions that changed meanwhile stay pending.
+    const lastSeq = rows.at(-1)?.seq ?? 0;
+    this.sql.exec("UPDATE touchpoints SET flushed = 1 WHERE flushed = 0 AND seq <= ?", lastSeq);
+    for (const s of sessions)
+      this.sql.exec("UPDATE sessions SET flushed_version = ? WHERE id = ?", s.version, s.id);
+    return { flushed: rows.length, remaining: await this.pending() };
+  }
+
+  /** Running totals per session, so Turso gets absolute counts (repeatable writes). */
+  private countSession(event: TrackedEvent): void {
+    if (!event.sessionId) return;
+    const data = event.data;
+    const text = (v: unknown) => (typeof v === "string" && v ? v : null);
+    this.sql.exec(
+      `INSERT INTO sessions (id, started_at, last_seen_at, page_views, channel, campaign, referrer, device, country, landing_path)
+       VALUES (?1, ?2, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+       ON CONFLICT(id) DO UPDATE SET
+         started_at = min(started_at, ?2), last_seen_at = max(last_seen_at, ?2),
+         page_views = page_views + ?3,
+         channel = coalesce(channel, ?4), campaign = coalesce(campaign, ?5),
+         referrer = coalesce(referrer, ?6), device = coalesce(device, ?7),
+         country = coalesce(country, ?8), landing_path = coalesce(landing_path, ?9),
+         version = version + 1`,
+      event.sessionId,
+      event.at,
+      event.type === "page_view" ? 1 : 0,
+      event.channel,
+      text(data.campaign),
+      text(data.referrerHost),
+      event.device,
+      text(data.country),
+      event.type === "page_view" ? event.path : null,
+    );
+  }
+
+  private noteVisitor(visitorId: string, events: TrackedEvent[]): void {
+    const known = this.facts();
+    const times = events.map((e) => e.at);
+    const login = events.findLast((e) => e.type === "login");
+    const facts: VisitorFacts = {
+      id: known?.id ?? visitorId,
+      customerId:
+        (login && typeof login.data.customer === "string" ? login.data.customer : null) ??
+        known?.customerId ??
+        null,
+      firstSeenAt: Math.min(known?.firstSeenAt ?? Infinity, ...times),
+      lastSeenAt: Math.max(known?.lastSeenAt ?? 0, ...times),
+    };
+    this.setMeta(META.visitor, JSON.stringify(facts));
+  }
+
+  private trimLocal(now: number): void {
+    this.sql.exec("DELETE FROM touchpoints WHERE flushed = 1 AND at < ?", now - LOCAL_RETENTION_MS);
+  }
+
+  private facts(): VisitorFacts | null {
+    const raw = this.meta(META.visitor);
+    return raw ? (JSON.parse(raw) as VisitorFacts) : null;
+  }
+
+  private meta(key: string): string | null {
+    return (
+      this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]
+        ?.value ?? null
+    );
+  }
+
+  private setMeta(key: string, value: string | null): void {
+    if (value === null) this.sql.exec("DELETE FROM meta WHERE key = ?", key);
+    else
+      this.sql.exec(
+        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        key,
+        value,
+      );
+  }
+
   private load(sessionId: string, now: number): JourneyState {
     if (this.journey) return this.journey;
-    const row = this.sql
-      .exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", JOURNEY_KEY)
-      .toArray()[0];
-    this.journey = row ? (JSON.parse(row.value) as JourneyState) : emptyJourney(sessionId, now);
+    const row = this.meta(META.journey);
+    this.journey = row ? (JSON.parse(row) as JourneyState) : emptyJourney(sessionId, now);
     return this.journey;
   }
 
   private save(journey: JourneyState): void {
     this.journey = journey;
-    this.sql.exec(
-      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-      JOURNEY_KEY,
-      JSON.stringify(journey),
-    );
+    this.setMeta(META.journey, JSON.stringify(journey));
   }
+}
+
+type SessionTableRow = {
+  id: string;
+  started_at: number;
+  last_seen_at: number;
+  page_views: number;
+  channel: string | null;
+  campaign: string | null;
+  referrer: string | null;
+  device: string | null;
+  country: string | null;
+  landing_path: string | null;
+  version: number;
+  flushed_version: number;
+};
+
+function sessionRow(visitorId: string, s: SessionTableRow): SessionRow {
+  return {
+    id: s.id,
+    visitorId,
+    startedAt: s.started_at,
+    lastSeenAt: s.last_seen_at,
+    channel: s.channel ?? "direct",
+    campaign: s.campaign,
+    referrer: s.referrer,
+    device: s.device ?? "desktop",
+    country: s.country,
+    landingPath: s.landing_path ?? "/",
+    pageViews: s.page_views,
+  };
 }

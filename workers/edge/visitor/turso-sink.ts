@@ -1,0 +1,183 @@
+import { eq, inArray, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import {
+  annotations,
+  consents,
+  customers,
+  events,
+  exposures,
+  identities,
+  orderLines,
+  orders,
+  sessions,
+  visitors,
+} from "../../../schema/index.ts";
+import type { Db } from "../db/client.ts";
+import type { FlushPlan } from "./outbox.ts";
+
+// SQLite binds at most 32,766 parameters per statement; events have 14 columns.
+const ROWS_PER_INSERT = 200;
+
+function chunks<T>(rows: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
+    out.push(rows.slice(i, i + ROWS_PER_INSERT));
+  return out;
+}
+
+/**
+ * Writes one flush in a single transaction (libSQL batch): all of it lands or none of it does.
+ * Inserts skip rows that exist and counters are absolute, so a repeated flush changes nothing.
+ */
+export async function writeFlush(db: Db, plan: FlushPlan): Promise<void> {
+  const v = plan.visitor;
+  const statements: BatchItem<"sqlite">[] = [
+    db
+      .insert(visitors)
+      .values({ ...v, visitCount: v.visitCount })
+      .onConflictDoUpdate({
+        target: visitors.id,
+        set: {
+          customerId: sql`coalesce(excluded.customer_id, ${visitors.customerId})`,
+          firstSeenAt: sql`min(${visitors.firstSeenAt}, excluded.first_seen_at)`,
+          lastSeenAt: sql`max(${visitors.lastSeenAt}, excluded.last_seen_at)`,
+          visitCount: sql`max(${visitors.visitCount}, excluded.visit_count)`,
+          updatedAt: sql`excluded.updated_at`,
+        },
+      }),
+  ];
+  if (plan.identity) {
+    const { customerId, linkedAt } = plan.identity;
+    statements.push(
+      db
+        .insert(customers)
+        .values({ id: customerId, createdAt: linkedAt, lastSeenAt: v.lastSeenAt })
+        .onConflictDoUpdate({
+          target: customers.id,
+          set: { lastSeenAt: sql`max(${customers.lastSeenAt}, excluded.last_seen_at)` },
+        }),
+      db.insert(identities).values(plan.identity).onConflictDoNothing(),
+    );
+  }
+  for (const rows of chunks(plan.events))
+    statements.push(db.insert(events).values(rows).onConflictDoNothing());
+  for (const rows of chunks(plan.sessions))
+    statements.push(
+      db
+        .insert(sessions)
+        .values(rows)
+        .onConflictDoUpdate({
+          target: sessions.id,
+          set: {
+            lastSeenAt: sql`max(${sessions.lastSeenAt}, excluded.last_seen_at)`,
+            pageViews: sql`max(${sessions.pageViews}, excluded.page_views)`,
+            channel: sql`excluded.channel`,
+            campaign: sql`excluded.campaign`,
+            referrer: sql`excluded.referrer`,
+            landingPath: sql`excluded.landing_path`,
+            country: sql`coalesce(excluded.country, ${sessions.country})`,
+          },
+        }),
+    );
+  for (const rows of chunks(plan.orders))
+    statements.push(db.insert(orders).values(rows).onConflictDoNothing());
+  for (const rows of chunks(plan.orderLines))
+    statements.push(db.insert(orderLines).values(rows).onConflictDoNothing());
+  for (const rows of chunks(plan.exposures))
+    statements.push(db.insert(exposures).values(rows).onConflictDoNothing());
+  await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+}
+
+/** Everything Turso holds about some visitor ids (a person's devices), for access requests. */
+export async function readVisitorRecords(db: Db, visitorIds: string[]) {
+  const orderRows = await db.select().from(orders).where(inArray(orders.visitorId, visitorIds));
+  const [
+    visitorRows,
+    sessionRows,
+    eventRows,
+    lineRows,
+    exposureRows,
+    consentRows,
+    identityRows,
+    notes,
+  ] = await Promise.all([
+    db.select().from(visitors).where(inArray(visitors.id, visitorIds)),
+    db
+      .select()
+      .from(sessions)
+      .where(inArray(sessions.visitorId, visitorIds))
+      .orderBy(sessions.startedAt),
+    db
+      .select()
+      .from(events)
+      .where(inArray(events.visitorId, visitorIds))
+      .orderBy(events.occurredAt, events.seq),
+    orderRows.length
+      ? db
+          .select()
+          .from(orderLines)
+          .where(
+            inArray(
+              orderLines.orderId,
+              orderRows.map((o) => o.id),
+            ),
+          )
+      : Promise.resolve([]),
+    db.select().from(exposures).where(inArray(exposures.visitorId, visitorIds)),
+    db
+      .select()
+      .from(consents)
+      .where(inArray(consents.visitorId, visitorIds))
+      .orderBy(consents.createdAt),
+    db.select().from(identities).where(inArray(identities.visitorId, visitorIds)),
+    db
+      .select()
+      .from(annotations)
+      .where(inArray(annotations.subjectId, visitorIds))
+      .orderBy(annotations.createdAt),
+  ]);
+  return {
+    visitors: visitorRows,
+    identities: identityRows,
+    sessions: sessionRows,
+    events: eventRows,
+    orders: orderRows.map((o) => ({ ...o, lines: lineRows.filter((l) => l.orderId === o.id) })),
+    exposures: exposureRows,
+    consents: consentRows,
+    annotations: notes,
+  };
+}
+
+/** Deletes every row about these visitor ids (and, given, their customer record), in one transaction. */
+export async function eraseVisitorRecords(
+  db: Db,
+  visitorIds: string[],
+  customerId: string | null,
+): Promise<number> {
+  if (!visitorIds.length && !customerId) return 0;
+  const ids = visitorIds.length ? visitorIds : ["\u0000"];
+  const subjects = customerId ? [...ids, customerId] : ids;
+  const results = await db.batch([
+    db
+      .delete(orderLines)
+      .where(
+        inArray(
+          orderLines.orderId,
+          db.select({ id: orders.id }).from(orders).where(inArray(orders.visitorId, ids)),
+        ),
+      ),
+    db.delete(orders).where(inArray(orders.visitorId, ids)),
+    db.delete(events).where(inArray(events.visitorId, ids)),
+    db.delete(sessions).where(inArray(sessions.visitorId, ids)),
+    db.delete(exposures).where(inArray(exposures.visitorId, ids)),
+    db.delete(consents).where(inArray(consents.visitorId, ids)),
+    db.delete(identities).where(inArray(identities.visitorId, ids)),
+    db.delete(annotations).where(inArray(annotations.subjectId, subjects)),
+    db.delete(visitors).where(inArray(visitors.id, ids)),
+    ...(customerId ? [db.delete(customers).where(eq(customers.id, customerId))] : []),
+  ]);
+  return results.reduce<number>(
+    (n, r) => n + ((r as { rowsAffected?: number }).rowsAffected ?? 0),
+    0,
+  );
+}
