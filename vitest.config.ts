@@ -3,10 +3,32 @@ import { defineConfig } from "vitest/config";
 
 const globalSetup = ["./dev/test/global-setup.ts"];
 
+/** A project running inside workerd with the real wrangler.toml bindings. */
+function workerdProject(name: string, exclude: string[], include = "workers/**/*.worker.test.ts") {
+  return {
+    plugins: [
+      cloudflareTest(({ inject }) => ({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            ORIGIN_URL: inject("originUrl"),
+            TURSO_URL: inject("tursoUrl"),
+            TURSO_AUTH_TOKEN: "",
+            COOKIE_SECRET: "test-cookie-secret-0123456789abcdef",
+            ADMIN_TOKEN: "test-admin-token",
+          },
+        },
+      })),
+    ],
+    test: { name, include: [include], exclude, globalSetup, testTimeout: 20_000 },
+  };
+}
+
 /**
- * Two projects: `node` for pure logic, the libSQL server, seeds and dev tooling;
+ * Three projects: `node` for pure logic, the libSQL server, seeds and dev tooling;
  * `workerd` (files named *.worker.test.ts) for the Worker's real entry points inside workerd,
- * with the KV namespaces, the Durable Object and cron from wrangler.toml.
+ * with the KV namespaces, the Durable Object and cron from wrangler.toml; `faults`
+ * (*.faults.worker.test.ts) the same, with Turso behind a switchable fault proxy.
  */
 export default defineConfig({
   test: {
@@ -21,28 +43,9 @@ export default defineConfig({
           testTimeout: 20_000,
         },
       },
-      {
-        plugins: [
-          cloudflareTest(({ inject }) => ({
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: {
-                ORIGIN_URL: inject("originUrl"),
-                TURSO_URL: inject("tursoUrl"),
-                TURSO_AUTH_TOKEN: "",
-                COOKIE_SECRET: "test-cookie-secret-0123456789abcdef",
-                ADMIN_TOKEN: "test-admin-token",
-              },
-            },
-          })),
-        ],
-        test: {
-          name: "workerd",
-          include: ["workers/**/*.worker.test.ts"],
-          globalSetup,
-          testTimeout: 20_000,
-        },
-      },
+      workerdProject("workerd", ["**/*.faults.worker.test.ts"]),
+      // Faults run on their own: they take Turso down for the whole project while they run.
+      workerdProject("faults", [], "workers/**/*.faults.worker.test.ts"),
     ],
   },
 });
