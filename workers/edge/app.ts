@@ -1,10 +1,12 @@
 import { Hono } from "hono";
 import { adminAuth } from "./api/admin-auth.ts";
 import { adminConfig } from "./api/admin-config.ts";
+import { adminCustomers } from "./api/admin-customers.ts";
 import { assets } from "./api/assets.ts";
 import { consent } from "./api/consent.ts";
 import { eventsApi } from "./api/events.ts";
 import { health } from "./api/health.ts";
+import { privacy } from "./api/privacy.ts";
 import { errorResponse } from "./errors.ts";
 import { servePage } from "./personalize/serve-page.ts";
 import { API_PREFIX } from "./settings.ts";
@@ -20,8 +22,10 @@ app.route(`${v1}/health`, health);
 app.route(`${v1}/assets`, assets);
 app.route(`${v1}/consent`, consent);
 app.route(`${v1}/events`, eventsApi);
+app.route(`${v1}/privacy`, privacy);
 app.use(`${v1}/admin/*`, adminAuth);
 app.route(`${v1}/admin/config`, adminConfig);
+app.route(`${v1}/admin/customers`, adminCustomers);
 app.all(`${API_PREFIX}/*`, (c) =>
   c.json({ code: "not_found", message: `No such endpoint: ${c.req.path}` }, 404),
 );

@@ -42,13 +42,6 @@ export const eventsApi = new Hono<{ Bindings: Env }>()
       const settings = settingsOf(c.env);
       const now = Date.now();
       const headers = c.req.raw.headers;
-      // Per-address limit first: it also caps visitors who mint a new id on every request.
-      const ip = headers.get("cf-connecting-ip") ?? "local";
-      if (!(await c.env.EVENTS_BY_IP.limit({ key: ip })).success)
-        throw new ApiError(429, "rate_limited", "Too many events from this address", {
-          retryAfterS: 60,
-        });
-
       const raw = await c.req.text();
       let body: unknown;
       try {
@@ -75,6 +68,15 @@ export const eventsApi = new Hono<{ Bindings: Env }>()
         now,
         isBot: bot.isBot,
       });
+      // A known visitor is limited exactly by their Durable Object; one who would get a new id
+      // is limited by address, so minting an id per request cannot dodge the visitor limit.
+      if (identity.isNewVisitor) {
+        const ip = headers.get("cf-connecting-ip") ?? "unknown";
+        if (!(await c.env.EVENTS_BY_IP.limit({ key: ip })).success)
+          throw new ApiError(429, "rate_limited", "Too many new visitors from this address", {
+            retryAfterS: 60,
+          });
+      }
       for (const cookie of identity.setCookies) c.header("set-cookie", cookie, { append: true });
       c.header("cache-control", "no-store");
       if (!identity.visitorId || !identity.sessionId) {

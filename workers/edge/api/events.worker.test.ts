@@ -267,6 +267,18 @@ describe("events API: limits and CORS", () => {
     expect(await stubOf(visitorId).pending()).toBe(100);
   });
 
+  it("limits by address the calls that would mint a new visitor id", async () => {
+    const headers = {
+      ...(await consenting()),
+      "cf-connecting-ip": `10.9.${Math.floor(Math.random() * 250)}.7`,
+    };
+    const statuses: number[] = [];
+    for (let i = 0; i < 130; i++)
+      statuses.push((await post({ events: [view(`m${i}`, "p-0001")] }, headers)).status);
+    expect(statuses.slice(0, 120).every((s) => s === 202)).toBe(true);
+    expect(statuses.slice(120)).toContain(429);
+  });
+
   it("answers CORS preflights for the shop's configured origins only", async () => {
     const bindings = { ...env, SHOP_ORIGINS: "https://app.shop.example" };
     const preflight = (origin: string) =>

@@ -174,7 +174,12 @@ export async function eraseVisitorRecords(
     db.delete(identities).where(inArray(identities.visitorId, ids)),
     db.delete(annotations).where(inArray(annotations.subjectId, subjects)),
     db.delete(visitors).where(inArray(visitors.id, ids)),
-    ...(customerId ? [db.delete(customers).where(eq(customers.id, customerId))] : []),
+    ...(customerId
+      ? [
+          db.delete(identities).where(eq(identities.customerId, customerId)),
+          db.delete(customers).where(eq(customers.id, customerId)),
+        ]
+      : []),
   ]);
   return results.reduce<number>(
     (n, r) => n + ((r as { rowsAffected?: number }).rowsAffected ?? 0),

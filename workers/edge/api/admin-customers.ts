@@ -1,0 +1,85 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { annotations } from "../../../schema/index.ts";
+import { createDb } from "../db/client.ts";
+import { ApiError } from "../errors.ts";
+import { settingsOf } from "../settings.ts";
+import {
+  eraseSubject,
+  exportSubject,
+  resolveSubject,
+  singleCustomerView,
+} from "../visitor/people.ts";
+
+const SubjectId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, "must be a visitor id or a hashed customer id");
+
+export const DEPARTMENTS = [
+  "service",
+  "marketing",
+  "sales",
+  "finance",
+  "logistics",
+  "other",
+] as const;
+
+const Annotation = z.strictObject({
+  department: z.enum(DEPARTMENTS),
+  author: z.string().trim().min(1).max(80),
+  body: z.string().trim().min(1).max(4000),
+});
+
+function subjectIdOf(raw: string): string {
+  const parsed = SubjectId.safeParse(raw);
+  if (!parsed.success)
+    throw new ApiError(400, "invalid_id", `id: ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
+}
+
+/**
+ * The single customer view for staff: profile, journey across devices, orders, consents and
+ * annotations any department can add; plus access and erasure on a customer's request.
+ */
+export const adminCustomers = new Hono<{ Bindings: Env }>()
+  .get("/:id", async (c) => {
+    const db = createDb(settingsOf(c.env));
+    const subject = await resolveSubject(db, subjectIdOf(c.req.param("id")));
+    const view = await singleCustomerView(c.env, db, subject);
+    if (
+      !view.timeline.length &&
+      !view.profiles.length &&
+      !view.orders.length &&
+      !view.annotations.length
+    )
+      throw new ApiError(404, "unknown_subject", "No visitor or customer with this id");
+    return c.json(view, 200, { "cache-control": "no-store" });
+  })
+  .post("/:id/annotations", async (c) => {
+    const subjectId = subjectIdOf(c.req.param("id"));
+    const parsed = Annotation.safeParse(await c.req.json().catch(() => undefined));
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ApiError(
+        400,
+        "invalid_annotation",
+        `${issue.path.join(".") || "body"}: ${issue.message}`,
+      );
+    }
+    const [row] = await createDb(settingsOf(c.env))
+      .insert(annotations)
+      .values({ subjectId, ...parsed.data, createdAt: Date.now() })
+      .returning();
+    return c.json(row, 201);
+  })
+  .get("/:id/export", async (c) => {
+    const db = createDb(settingsOf(c.env));
+    const subject = await resolveSubject(db, subjectIdOf(c.req.param("id")));
+    return c.json(await exportSubject(c.env, db, subject), 200, { "cache-control": "no-store" });
+  })
+  .delete("/:id", async (c) => {
+    const db = createDb(settingsOf(c.env));
+    const subject = await resolveSubject(db, subjectIdOf(c.req.param("id")));
+    const result = await eraseSubject(c.env, db, subject);
+    return c.json(result, result.status === "erased" ? 200 : 202);
+  });
