@@ -90,18 +90,18 @@ export async function benchIngest(
   const db = createClient({ url: stack.dbUrl, authToken: LOCAL_TOKEN });
   const started = Date.now();
   let rows = 0;
+  let distinct = 0;
   for (let stable = 0; Date.now() - started < 120_000 && stable < 3;) {
     await new Promise((r) => setTimeout(r, 1_000));
-    const now = Number(
-      (
-        await db.execute({
-          sql: "SELECT count(*) AS n FROM events WHERE event_id LIKE ?",
-          args: [`${run}-%`],
-        })
-      ).rows[0]!.n,
-    );
-    stable = now === rows && now >= accepted ? stable + 1 : 0;
-    rows = now;
+    const counted = (
+      await db.execute({
+        sql: "SELECT count(*) AS n, count(DISTINCT visitor_id || ':' || event_id) AS d FROM events WHERE event_id LIKE ?",
+        args: [`${run}-%`],
+      })
+    ).rows[0]!;
+    stable = Number(counted.n) === rows && rows >= accepted ? stable + 1 : 0;
+    rows = Number(counted.n);
+    distinct = Number(counted.d);
   }
   db.close();
   return {
