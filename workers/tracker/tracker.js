@@ -15,35 +15,136 @@ export function vitrineTracker() {
       ? crypto.randomUUID()
       : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 
-  /**
-   * @param {string} type
-   * @param {Record<string, unknown>} data
-   * @param {string | null} productId
-   */
-  const send = (type, data, productId) => {
-    const event = {
-      id: newId(),
-      type,
-      at: Date.now(),
-      path: location.pathname,
-      pageType,
-      productId,
-      data,
-    };
-    const body = JSON.stringify({ events: [event] });
+  /** @type {Record<string, unknown>[]} */
+  let queue = [];
+  let timer = 0;
+  // One beacon per burst: events of the same tick (or of a page being left) travel together.
+  const flush = () => {
+    clearTimeout(timer);
+    if (!queue.length) return;
+    const body = JSON.stringify({ events: queue.splice(0, 50) });
     // sendBeacon survives navigation (a click usually leaves the page); fetch is the fallback.
     const queued =
       navigator.sendBeacon &&
-      navigator.sendBeacon(endpoint, new Blob([body], { type: "application/json" }));
+      navigator.sendBeacon(endpoint, new Blob([body], { type: "text/plain;charset=UTF-8" }));
     if (!queued) {
       void fetch(endpoint, {
         method: "POST",
         body,
         keepalive: true,
-        headers: { "content-type": "application/json" },
+        credentials: "include",
+        headers: { "content-type": "text/plain;charset=UTF-8" },
       });
     }
+    if (queue.length) flush();
   };
+
+  /**
+   * @param {string} type
+   * @param {Record<string, unknown>} data
+   * @param {string | null} productId
+   * @param {{ id?: string, valueCents?: number }} [extra]
+   */
+  const send = (type, data, productId, extra = {}) => {
+    queue.push({
+      id: extra.id || newId(),
+      type,
+      at: Date.now(),
+      path: location.pathname + location.search,
+      pageType,
+      productId,
+      valueCents: extra.valueCents,
+      data,
+    });
+    clearTimeout(timer);
+    timer = window.setTimeout(flush, 50);
+  };
+  addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") flush();
+  });
+
+  const cents = (/** @type {unknown} */ v) => Math.round(Number(v) * 100) || 0;
+  const safeId = (/** @type {unknown} */ v) =>
+    String(v)
+      .replace(/[^A-Za-z0-9_.:-]/g, "")
+      .slice(0, 48);
+  /**
+   * GA4-style `dataLayer` entries most shops already push: purchases, checkout steps, sign-ups
+   * and a hashed `user_id` (a login). Ids derive from the shop's own ids, so a reloaded
+   * confirmation page is counted once.
+   * @param {any} entry
+   */
+  const fromDataLayer = (entry) => {
+    if (!entry || typeof entry !== "object") return;
+    const ecommerce = entry.ecommerce || {};
+    if (typeof entry.user_id === "string" && /^[a-f0-9]{64}$/.test(entry.user_id))
+      send("login", { customer: entry.user_id }, null, {
+        id: `login-${entry.user_id.slice(0, 40)}`,
+      });
+    if (entry.event === "purchase" && ecommerce.transaction_id) {
+      const orderId = safeId(ecommerce.transaction_id);
+      const lines = (Array.isArray(ecommerce.items) ? ecommerce.items : [])
+        .slice(0, 50)
+        .map((/** @type {any} */ item) => ({
+          productId: safeId(item.item_id),
+          quantity: Math.max(1, Math.round(Number(item.quantity) || 1)),
+          unitPriceCents: cents(item.price),
+        }));
+      if (lines.length)
+        send(
+          "purchase",
+          {
+            orderId,
+            lines,
+            currency: String(ecommerce.currency || "EUR").slice(0, 3),
+            gift: !!ecommerce.gift,
+          },
+          null,
+          { id: `purchase-${orderId}`, valueCents: cents(ecommerce.value) },
+        );
+    }
+    const steps = {
+      begin_checkout: "begin",
+      add_shipping_info: "shipping",
+      add_payment_info: "payment",
+    };
+    const step = steps[/** @type {keyof typeof steps} */ (entry.event)];
+    if (step) send("checkout_step", { step }, null);
+    if (entry.event === "sign_up" || entry.event === "generate_lead")
+      send("newsletter_signup", {}, null);
+    if (entry.event === "select_promotion")
+      send("promo_click", { promo: String(ecommerce.promotion_id || "") }, null);
+  };
+  const w = /** @type {Window & { dataLayer?: any[] }} */ (window);
+  const layer = (w.dataLayer = w.dataLayer || []);
+  layer.forEach(fromDataLayer);
+  const push = layer.push.bind(layer);
+  layer.push = (...entries) => {
+    entries.forEach(fromDataLayer);
+    return push(...entries);
+  };
+
+  // Reading reviews and opening FAQ answers are buyer-mode signals the shop never reports.
+  const reviews = document.querySelector("#reviews, [data-reviews], .reviews");
+  if (reviews && pageProduct && "IntersectionObserver" in window) {
+    const seen = new IntersectionObserver((entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      seen.disconnect();
+      send("review_read", {}, pageProduct);
+    });
+    seen.observe(reviews);
+  }
+  document.addEventListener(
+    "toggle",
+    (event) => {
+      const details = event.target instanceof HTMLDetailsElement ? event.target : null;
+      if (!details || !details.open) return;
+      const topic = (details.querySelector("summary")?.textContent || "").trim().slice(0, 120);
+      send(pageType === "faq" ? "faq_open" : "help_open", { topic }, pageProduct);
+    },
+    { capture: true },
+  );
 
   document.addEventListener(
     "click",

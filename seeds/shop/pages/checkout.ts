@@ -4,6 +4,7 @@ import type { ShopContext } from "../context.ts";
 import { formatPrice } from "../format.ts";
 import { html, type SafeHtml } from "../html.ts";
 import { layout } from "../layout.ts";
+import { dataLayerPush } from "../data-layer.ts";
 
 export const COUNTRIES = {
   PL: "Poland",
@@ -127,7 +128,15 @@ export function checkoutPage(
     );
   return layout(
     index,
-    { title: "Checkout", pageType: "checkout", cartCount: count },
+    {
+      title: "Checkout",
+      pageType: "checkout",
+      cartCount: count,
+      head: dataLayerPush({
+        event: "begin_checkout",
+        ecommerce: { value: subtotal / 100, currency: "EUR" },
+      }),
+    },
     html`<h1>Checkout</h1>
       ${
         errors.length > 0 &&

@@ -6,11 +6,17 @@ import { layout } from "../layout.ts";
 import type { ShopOrder } from "../orders.ts";
 import { COUNTRIES, SHIPPING_OPTIONS } from "./checkout.ts";
 import { productPath } from "../urls.ts";
+import { dataLayerPush, purchaseEntry } from "../data-layer.ts";
 
 export function orderPage({ index }: ShopContext, order: ShopOrder): SafeHtml {
   return layout(
     index,
-    { title: `Order ${order.id}`, pageType: "order", cartCount: 0 },
+    {
+      title: `Order ${order.id}`,
+      pageType: "order",
+      cartCount: 0,
+      head: dataLayerPush(purchaseEntry(order)),
+    },
     html`<h1>Thank you, ${order.customer.name}!</h1>
       <p>
         Your order <strong id="order-id">${order.id}</strong> is confirmed. We sent a confirmation
