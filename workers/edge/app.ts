@@ -6,6 +6,7 @@ import { assets } from "./api/assets.ts";
 import { consent } from "./api/consent.ts";
 import { eventsApi } from "./api/events.ts";
 import { health } from "./api/health.ts";
+import { openApiDocument } from "./api/openapi.ts";
 import { privacy } from "./api/privacy.ts";
 import { errorResponse } from "./errors.ts";
 import { servePage } from "./personalize/serve-page.ts";
@@ -19,6 +20,7 @@ export const app = new Hono<{ Bindings: Env }>();
 
 const v1 = `${API_PREFIX}/v1`;
 app.route(`${v1}/health`, health);
+app.get(`${v1}/openapi.json`, (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
 app.route(`${v1}/assets`, assets);
 app.route(`${v1}/consent`, consent);
 app.route(`${v1}/events`, eventsApi);

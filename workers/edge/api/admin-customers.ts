@@ -24,7 +24,7 @@ export const DEPARTMENTS = [
   "other",
 ] as const;
 
-const Annotation = z.strictObject({
+export const Annotation = z.strictObject({
   department: z.enum(DEPARTMENTS),
   author: z.string().trim().min(1).max(80),
   body: z.string().trim().min(1).max(4000),

@@ -13,7 +13,7 @@ import {
 import { encodeConsent, resolveConsent } from "../identity/consent.ts";
 import { settingsOf } from "../settings.ts";
 
-const ConsentChoice = z.strictObject({
+export const ConsentChoice = z.strictObject({
   personalization: z.boolean(),
   analytics: z.boolean(),
 });
