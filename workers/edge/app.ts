@@ -4,6 +4,7 @@ import { adminConfig } from "./api/admin-config.ts";
 import { assets } from "./api/assets.ts";
 import { consent } from "./api/consent.ts";
 import { health } from "./api/health.ts";
+import { dashboard } from "./dashboard/dashboard.tsx";
 import { errorResponse } from "./errors.ts";
 import { servePage } from "./personalize/serve-page.ts";
 import { API_PREFIX } from "./settings.ts";
@@ -20,6 +21,7 @@ app.route(`${v1}/assets`, assets);
 app.route(`${v1}/consent`, consent);
 app.use(`${v1}/admin/*`, adminAuth);
 app.route(`${v1}/admin/config`, adminConfig);
+app.route(`${API_PREFIX}/dashboard`, dashboard);
 app.all(`${API_PREFIX}/*`, (c) =>
   c.json({ code: "not_found", message: `No such endpoint: ${c.req.path}` }, 404),
 );
