@@ -4,9 +4,10 @@ import { defineConfig } from "vitest/config";
 const globalSetup = ["./dev/test/global-setup.ts"];
 
 /**
- * Two projects: `node` for pure logic, the libSQL server, seeds and dev tooling;
+ * Three projects: `node` for pure logic, the libSQL server, seeds and dev tooling;
  * `workerd` (files named *.worker.test.ts) for the Worker's real entry points inside workerd,
- * with the KV namespaces, the Durable Object and cron from wrangler.toml.
+ * with the KV namespaces, the Durable Object and cron from wrangler.toml; `browser`
+ * (*.browser.test.ts) drives Debian's Chromium against the whole local stack.
  */
 export default defineConfig({
   test: {
@@ -16,7 +17,7 @@ export default defineConfig({
           name: "node",
           environment: "node",
           include: ["{dev,seeds,schema,workers}/**/*.test.ts"],
-          exclude: ["**/*.worker.test.ts", "**/node_modules/**"],
+          exclude: ["**/*.worker.test.ts", "**/*.browser.test.ts", "**/node_modules/**"],
           globalSetup,
           testTimeout: 20_000,
         },
@@ -41,6 +42,18 @@ export default defineConfig({
           include: ["workers/**/*.worker.test.ts"],
           globalSetup,
           testTimeout: 20_000,
+        },
+      },
+      {
+        // Real Chromium against the local stack (dev/browser); runs after the other projects
+        // so wrangler dev and the browser do not compete with them for the two cores.
+        test: {
+          name: "browser",
+          environment: "node",
+          include: ["dev/browser/**/*.browser.test.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

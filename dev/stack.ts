@@ -159,7 +159,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     }
 
     const db = await startLibsqlServer({
-      file: `${root}.data/local.db`,
+      file: `${root}${opts.dataDir}/local.db`,
       port: ports.db,
       authToken: LOCAL_TOKEN,
     });

@@ -64,11 +64,12 @@ describe("dashboard access", () => {
   });
 
   it("refuses API clients, wrong tokens and forged or expired cookies with 401", async () => {
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       {},
       { authorization: "Bearer wrong-token-123" },
       { cookie: "vt_admin=v1.9999999999999.AAAA" },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const res = await call("/experiments", { headers });
       expect(res.status).toBe(401);
       expect(await res.json()).toMatchObject({ code: "unauthorized" });
@@ -198,22 +199,20 @@ describe("dashboard pages computed from the seeded data", () => {
     const now = Date.now();
     const slot = { slot: "recommendations", variant: "dash-test-variant" };
     const base = { visitorId: "dash-reco-visitor", receivedAt: now, occurredAt: now - 5000 };
-    await db
-      .insert(events)
-      .values([
-        ...[1, 2, 3, 4].map((i) => ({
-          ...base,
-          eventId: `dash-pv-${i}-${now}`,
-          type: "page_view",
-          payload: { slots: [slot] },
-        })),
-        {
-          ...base,
-          eventId: `dash-click-${now}`,
-          type: "slot_click",
-          payload: { ...slot, href: "/p/x" },
-        },
-      ]);
+    await db.insert(events).values([
+      ...[1, 2, 3, 4].map((i) => ({
+        ...base,
+        eventId: `dash-pv-${i}-${now}`,
+        type: "page_view",
+        payload: { slots: [slot] },
+      })),
+      {
+        ...base,
+        eventId: `dash-click-${now}`,
+        type: "slot_click",
+        payload: { ...slot, href: "/p/x" },
+      },
+    ]);
     const page = await (await call("/recommendations?days=7", { headers: bearer })).text();
     const row = page.slice(page.indexOf('data-variant="dash-test-variant"'));
     expect(row).toMatch(

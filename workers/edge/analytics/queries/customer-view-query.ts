@@ -1,4 +1,4 @@
-import { desc, eq, inArray, or } from "drizzle-orm";
+import { desc, eq, inArray, or, sql } from "drizzle-orm";
 import {
   annotations,
   consents,
@@ -35,7 +35,18 @@ export async function customerView(db: Db, rawId: string) {
   const [customer] = customerId
     ? await db.select().from(customers).where(eq(customers.id, customerId))
     : [];
-  if (!visitor && !order && !customer) return null;
+  // A visitor whose Durable Object has not flushed a visitors row yet is still known by what
+  // was written directly: consent records, events, visits, exposures.
+  const knownElsewhere =
+    !visitor && !order && !customer
+      ? await db.all(sql`
+          SELECT 1 FROM consents WHERE visitor_id = ${id}
+          UNION ALL SELECT 1 FROM events WHERE visitor_id = ${id}
+          UNION ALL SELECT 1 FROM sessions WHERE visitor_id = ${id}
+          UNION ALL SELECT 1 FROM exposures WHERE visitor_id = ${id}
+          LIMIT 1`)
+      : [];
+  if (!visitor && !order && !customer && knownElsewhere.length === 0) return null;
 
   const linked = customer
     ? await db
@@ -45,9 +56,11 @@ export async function customerView(db: Db, rawId: string) {
     : [];
   const visitorIds = [
     ...new Set(
-      [visitor?.id, order?.visitorId, ...linked.map((l) => l.visitorId)].filter(
-        (v): v is string => typeof v === "string",
-      ),
+      [
+        visitor?.id ?? (order || customer ? undefined : id),
+        order?.visitorId,
+        ...linked.map((l) => l.visitorId),
+      ].filter((v): v is string => typeof v === "string"),
     ),
   ];
   if (customer) {
@@ -110,6 +123,7 @@ export async function customerView(db: Db, rawId: string) {
     : [];
   return {
     customer: customer ?? null,
+    visitorIds,
     visitors: visitorRows,
     sessions: visits,
     events: recent,

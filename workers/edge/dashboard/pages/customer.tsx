@@ -57,7 +57,7 @@ export function CustomerPage(props: { id: string; view: CustomerView | null }) {
             )}
           </div>
           <div class="panel">
-            <h2>Devices (visitor ids): {v.visitors.length}</h2>
+            <h2>Devices (visitor ids): {v.visitorIds.length}</h2>
             <table>
               <thead>
                 <tr>
@@ -69,29 +69,40 @@ export function CustomerPage(props: { id: string; view: CustomerView | null }) {
                 </tr>
               </thead>
               <tbody>
-                {v.visitors.map((x) => (
-                  <tr data-visitor={x.id}>
-                    <td>
-                      <a href={href(`/customers?id=${encodeURIComponent(x.id)}`)}>
-                        <code>{x.id}</code>
-                      </a>
-                    </td>
-                    <td>{dateTime(x.firstSeenAt)}</td>
-                    <td>{dateTime(x.lastSeenAt)}</td>
-                    <td class="num">{x.visitCount}</td>
-                    <td>
-                      <code>
-                        {x.profile
-                          ? json({
-                              topMode: x.profile.topMode,
-                              segments: x.profile.segments,
-                              lifecycle: x.profile.lifecycle,
-                            })
-                          : "–"}
-                      </code>
-                    </td>
-                  </tr>
-                ))}
+                {v.visitorIds.map((id) => {
+                  const x = v.visitors.find((row) => row.id === id);
+                  return (
+                    <tr data-visitor={id}>
+                      <td>
+                        <a href={href(`/customers?id=${encodeURIComponent(id)}`)}>
+                          <code>{id}</code>
+                        </a>
+                      </td>
+                      {x ? (
+                        <>
+                          <td>{dateTime(x.firstSeenAt)}</td>
+                          <td>{dateTime(x.lastSeenAt)}</td>
+                          <td class="num">{x.visitCount}</td>
+                          <td>
+                            <code>
+                              {x.profile
+                                ? json({
+                                    topMode: x.profile.topMode,
+                                    segments: x.profile.segments,
+                                    lifecycle: x.profile.lifecycle,
+                                  })
+                                : "–"}
+                            </code>
+                          </td>
+                        </>
+                      ) : (
+                        <td colspan={4} class="muted">
+                          No visitor record flushed yet (known from consent or events).
+                        </td>
+                      )}
+                    </tr>
+                  );
+                })}
               </tbody>
             </table>
           </div>
