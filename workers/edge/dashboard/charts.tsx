@@ -67,7 +67,7 @@ export function BarChart(props: { title: string; rows: Bar[]; format: (v: number
   );
 }
 
-export type Series = { name: string; points: [number, number][]; dashed?: boolean };
+export type Series = { name: string; points: [number, number][]; dashed?: boolean; color?: string };
 
 /** Lines over a shared x axis (time in ms), with y from 0 to a rounded maximum (or fixed). */
 export function LineChart(props: {
@@ -102,8 +102,13 @@ export function LineChart(props: {
           </text>
         </g>
       ))}
-      {[x0, (x0 + x1) / 2, x1].map((x) => (
-        <text x={px(x)} y={height - pad.bottom + 16} text-anchor="middle" font-size={FONT}>
+      {[x0, (x0 + x1) / 2, x1].map((x, i) => (
+        <text
+          x={px(x)}
+          y={height - pad.bottom + 16}
+          text-anchor={i === 0 ? "start" : i === 2 ? "end" : "middle"}
+          font-size={FONT}
+        >
           {props.xFormat(x)}
         </text>
       ))}
@@ -131,7 +136,7 @@ export function LineChart(props: {
       {props.series.map((s, i) => (
         <polyline
           fill="none"
-          stroke={color(i)}
+          stroke={s.color ?? color(i)}
           stroke-width={2}
           stroke-dasharray={s.dashed ? "5 4" : undefined}
           points={s.points
@@ -139,18 +144,22 @@ export function LineChart(props: {
             .join(" ")}
         />
       ))}
-      <Legend names={props.series.map((s) => s.name)} y={height - 10} />
+      <Legend
+        names={props.series.map((s) => s.name)}
+        colors={props.series.map((s, i) => s.color ?? color(i))}
+        y={height - 10}
+      />
     </svg>
   );
 }
 
-function Legend(props: { names: string[]; y: number }) {
+function Legend(props: { names: string[]; y: number; colors?: string[] }) {
   let x = 64;
   const items: Child[] = [];
   props.names.forEach((name, i) => {
     items.push(
       <g>
-        <rect x={x} y={props.y - 9} width={10} height={10} fill={color(i)} />
+        <rect x={x} y={props.y - 9} width={10} height={10} fill={props.colors?.[i] ?? color(i)} />
         <text x={x + 14} y={props.y} font-size={FONT}>
           {name}
         </text>

@@ -24,13 +24,14 @@ describe("exposure deduplication", () => {
       exp("v3", "ten", T0 + 3),
       exp("bot", "ten", T0 + 4),
       exp("v4", "ten", T0, "other-experiment"),
+      { ...exp("v3", "ten", T0 + 9), count: 3 }, // three page views grouped by the query
     ];
     const d = dedupeExposures(records, "x", new Set(["bot"]));
     expect([...d.visitors.entries()]).toEqual([
       ["v1", { arm: "control", at: T0 + 5 }],
       ["v3", { arm: "ten", at: T0 + 3 }],
     ]);
-    expect(d.duplicates).toBe(3);
+    expect(d.duplicates).toBe(3 + 3);
     expect(d.crossovers).toBe(1);
     expect(d.bots).toBe(1);
   });

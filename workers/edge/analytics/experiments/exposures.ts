@@ -10,6 +10,8 @@ export type ExposureRecord = {
   visitorId: string;
   arm: string;
   at: number;
+  /** How many raw records this one stands for (pre-grouped page views); 1 if absent. */
+  count?: number;
 };
 
 export type FirstExposure = { arm: string; at: number };
@@ -40,6 +42,8 @@ export function dedupeExposures(
       botIds.add(r.visitorId);
       continue;
     }
+    // Records already grouped upstream carry their repeats.
+    duplicates += Math.max(0, (r.count ?? 1) - 1);
     const seen = first.get(r.visitorId);
     if (!seen) {
       first.set(r.visitorId, { arm: r.arm, at: r.at });

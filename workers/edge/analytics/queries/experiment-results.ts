@@ -90,8 +90,9 @@ export async function experimentReport(
   const [table, fromEvents, outcomes, activity] = await Promise.all([
     db.all<{ visitor_id: string; variant: string; exposed_at: number }>(sql`
       SELECT visitor_id, variant, exposed_at FROM exposures WHERE experiment_id = ${spec.id}`),
-    db.all<{ visitor_id: string; arm: string; at: number }>(sql`
-      SELECT e.visitor_id, json_extract(x.value, '$.arm') AS arm, min(e.occurred_at) AS at
+    db.all<{ visitor_id: string; arm: string; at: number; n: number }>(sql`
+      SELECT e.visitor_id, json_extract(x.value, '$.arm') AS arm, min(e.occurred_at) AS at,
+        count(*) AS n
       FROM events e, json_each(e.payload, '$.exposures') x
       WHERE e.type = 'page_view' AND json_extract(x.value, '$.experiment') = ${spec.id}
       GROUP BY e.visitor_id, arm`),
@@ -128,6 +129,7 @@ export async function experimentReport(
       visitorId: r.visitor_id,
       arm: String(r.arm),
       at: Number(r.at),
+      count: Number(r.n),
     })),
   ];
   const events: OutcomeEvent[] = outcomes.map((r) => ({

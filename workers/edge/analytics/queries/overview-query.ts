@@ -52,11 +52,11 @@ export async function overview(db: Db, range: Range): Promise<Overview> {
           coalesce(sum(total_cents), 0) AS revenue
         FROM orders WHERE created_at >= ${from} AND created_at <= ${to}`),
       db.all<{ day: number; visitors: number; sessions: number }>(sql`
-        SELECT started_at / ${DAY} AS day, count(DISTINCT visitor_id) AS visitors,
+        SELECT CAST(started_at / ${DAY} AS INTEGER) AS day, count(DISTINCT visitor_id) AS visitors,
           count(*) AS sessions
         FROM sessions WHERE started_at >= ${from} AND started_at <= ${to} GROUP BY day`),
       db.all<{ day: number; orders: number; revenue: number }>(sql`
-        SELECT created_at / ${DAY} AS day, count(*) AS orders, sum(total_cents) AS revenue
+        SELECT CAST(created_at / ${DAY} AS INTEGER) AS day, count(*) AS orders, sum(total_cents) AS revenue
         FROM orders WHERE created_at >= ${from} AND created_at <= ${to} GROUP BY day`),
     ]);
   const byDay = new Map<number, Overview["daily"][number]>();

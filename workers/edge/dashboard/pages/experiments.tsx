@@ -2,7 +2,7 @@ import type { ExperimentReport } from "../../analytics/experiments/analyze.ts";
 import type { ExperimentListing } from "../../analytics/queries/experiment-results.ts";
 import { posteriorMean } from "../../analytics/stats/bayesian.ts";
 import { betaDensity } from "../../analytics/stats/special-functions.ts";
-import { CurveChart, IntervalChart, LineChart } from "../charts.tsx";
+import { CurveChart, IntervalChart, LineChart, PALETTE } from "../charts.tsx";
 import { date, integer, money, percent, pValue, signedPercent } from "../format.ts";
 import { Layout } from "../layout.tsx";
 import { href } from "../paths.ts";
@@ -322,6 +322,7 @@ export function ExperimentPage(props: {
               title="Always-valid p-value against control"
               series={treatments.map((a) => ({
                 name: a.arm,
+                color: PALETTE[report.arms.indexOf(a) % PALETTE.length],
                 points: report.timeline.map((t): [number, number] => [
                   t.at,
                   t.arms.find((x) => x.arm === a.arm)?.pValue ?? 1,
