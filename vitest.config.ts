@@ -25,10 +25,11 @@ function workerdProject(name: string, exclude: string[], include = "workers/**/*
 }
 
 /**
- * Three projects: `node` for pure logic, the libSQL server, seeds and dev tooling;
+ * Four projects: `node` for pure logic, the libSQL server, seeds and dev tooling;
  * `workerd` (files named *.worker.test.ts) for the Worker's real entry points inside workerd,
  * with the KV namespaces, the Durable Object and cron from wrangler.toml; `faults`
- * (*.faults.worker.test.ts) the same, with Turso behind a switchable fault proxy.
+ * (*.faults.worker.test.ts) the same, with Turso behind a switchable fault proxy; `browser`
+ * (*.browser.test.ts) drives Debian's Chromium against the whole local stack.
  */
 export default defineConfig({
   test: {
@@ -38,7 +39,7 @@ export default defineConfig({
           name: "node",
           environment: "node",
           include: ["{dev,seeds,schema,workers}/**/*.test.ts"],
-          exclude: ["**/*.worker.test.ts", "**/node_modules/**"],
+          exclude: ["**/*.worker.test.ts", "**/*.browser.test.ts", "**/node_modules/**"],
           globalSetup,
           testTimeout: 20_000,
         },
@@ -46,6 +47,18 @@ export default defineConfig({
       workerdProject("workerd", ["**/*.faults.worker.test.ts"]),
       // Faults run on their own: they take Turso down for the whole project while they run.
       workerdProject("faults", [], "workers/**/*.faults.worker.test.ts"),
+      {
+        // Real Chromium against the local stack (dev/browser); runs after the other projects
+        // so wrangler dev and the browser do not compete with them for the two cores.
+        test: {
+          name: "browser",
+          environment: "node",
+          include: ["dev/browser/**/*.browser.test.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

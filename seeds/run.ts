@@ -3,10 +3,11 @@ import { pathToFileURL } from "node:url";
 import * as schema from "../schema/index.ts";
 import { connect, isLocalDatabase, type Connection } from "../dev/database.ts";
 import { generateCatalog } from "./catalog.ts";
+import { generateExposures, loadDemoConfig } from "./experiments.ts";
 import { generateHistories } from "./histories.ts";
 
 /** Bump when the generators change so an existing local database is re-seeded. */
-export const SEED_VERSION = 1;
+export const SEED_VERSION = 2;
 const SEED_STATE = "seed";
 // Fixed clock: the same seed gives the same rows, so re-running inserts nothing new.
 const SEED_NOW = Date.UTC(2026, 10, 1);
@@ -17,6 +18,8 @@ export type SeedResult = { skipped: boolean; rows: Record<string, number> };
 
 // Children before parents when deleting; the reverse when inserting.
 const TABLES_IN_DELETE_ORDER: [string, Table][] = [
+  ["exposures", schema.exposures],
+  ["experiments", schema.experiments],
   ["orderLines", schema.orderLines],
   ["orders", schema.orders],
   ["events", schema.events],
@@ -63,7 +66,13 @@ export async function seedDatabase(
       now: SEED_NOW,
       visitors: options.visitors,
     });
-    const data: Record<string, Record<string, unknown>[]> = { ...catalog, ...histories };
+    // Exposures as the Worker would have logged them under the demo configuration.
+    const experimentData = generateExposures(histories, loadDemoConfig(), SEED_NOW);
+    const data: Record<string, Record<string, unknown>[]> = {
+      ...catalog,
+      ...histories,
+      ...experimentData,
+    };
     const rows: Record<string, number> = {};
     for (const [name, table] of [...TABLES_IN_DELETE_ORDER].reverse()) {
       const list = data[name] ?? [];

@@ -8,6 +8,7 @@ import { eventsApi } from "./api/events.ts";
 import { health } from "./api/health.ts";
 import { openApiDocument } from "./api/openapi.ts";
 import { privacy } from "./api/privacy.ts";
+import { dashboard } from "./dashboard/dashboard.tsx";
 import { errorResponse } from "./errors.ts";
 import { servePage } from "./personalize/serve-page.ts";
 import { API_PREFIX } from "./settings.ts";
@@ -28,6 +29,7 @@ app.route(`${v1}/privacy`, privacy);
 app.use(`${v1}/admin/*`, adminAuth);
 app.route(`${v1}/admin/config`, adminConfig);
 app.route(`${v1}/admin/customers`, adminCustomers);
+app.route(`${API_PREFIX}/dashboard`, dashboard);
 app.all(`${API_PREFIX}/*`, (c) =>
   c.json({ code: "not_found", message: `No such endpoint: ${c.req.path}` }, 404),
 );

@@ -43,7 +43,7 @@ export function vitrineTracker() {
    * @param {string} type
    * @param {Record<string, unknown>} data
    * @param {string | null} productId
-   * @param {{ id?: string, valueCents?: number }} [extra]
+   * @param {{ id?: string, valueCents?: number, leaving?: boolean }} [extra]
    */
   const send = (type, data, productId, extra = {}) => {
     queue.push({
@@ -57,7 +57,9 @@ export function vitrineTracker() {
       data,
     });
     clearTimeout(timer);
-    timer = window.setTimeout(flush, 50);
+    // A click or a form submit usually leaves the page: send at once rather than at pagehide.
+    if (extra.leaving) flush();
+    else timer = window.setTimeout(flush, 50);
   };
   addEventListener("pagehide", flush);
   document.addEventListener("visibilitychange", () => {
@@ -163,6 +165,7 @@ export function vitrineTracker() {
           href: control.getAttribute("href"),
         },
         (card && card.dataset.vtProduct) || pageProduct,
+        { leaving: true },
       );
     },
     { capture: true },
@@ -179,8 +182,10 @@ export function vitrineTracker() {
       const productId =
         String(fields.get("productId") || fields.get("product_id") || "") || pageProduct;
       const quantity = Number(fields.get("qty") || fields.get("quantity") || 1) || 1;
-      if (/\/cart\/add\b/.test(action)) send("add_to_cart", { quantity }, productId);
-      else if (/\/cart\/remove\b/.test(action)) send("remove_from_cart", { quantity }, productId);
+      if (/\/cart\/add\b/.test(action))
+        send("add_to_cart", { quantity }, productId, { leaving: true });
+      else if (/\/cart\/remove\b/.test(action))
+        send("remove_from_cart", { quantity }, productId, { leaving: true });
     },
     { capture: true },
   );

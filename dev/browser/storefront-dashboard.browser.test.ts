@@ -1,0 +1,232 @@
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Profile } from "../../workers/edge/model/profile.ts";
+import { startStack, type Stack } from "../stack.ts";
+import { findOrInstallChromium } from "./chromium.ts";
+import { freePort, putLocalKv } from "./local-stack.ts";
+
+/**
+ * The real thing in a real browser: the local stack (libSQL, demo shop, `wrangler dev`) on its
+ * own ports and data, Debian's Chromium driven by playwright-core. A consenting visitor sees the
+ * storefront change with consent and with their buyer mode and clicks an injected
+ * recommendation; an admin logs in to the dashboard. Screenshots go to test-artifacts/browser/.
+ */
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const DATA_DIR = ".data/browser";
+const ARTIFACTS = `${root}test-artifacts/browser`;
+
+const lookup = findOrInstallChromium((line) => console.log(`[browser test] ${line}`));
+if (lookup.path === null) {
+  console.warn(`[browser test] SKIPPED: ${lookup.reason}`);
+}
+
+// Headless Chromium says "HeadlessChrome" in its user agent, which Vitrine rightly treats as a
+// bot (never identified or personalized); the visitor here presents as desktop Chrome.
+const USER_AGENT =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+
+let stack: Stack;
+let browser: Browser;
+const log: string[] = [];
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+
+function profile(visitorId: string, topMode: Profile["topMode"]): Profile {
+  const modes = { competitive: 0.1, methodical: 0.1, spontaneous: 0.1, humanistic: 0.1 };
+  if (topMode) modes[topMode] = 0.7;
+  return {
+    v: 1,
+    visitorId,
+    updatedAt: Date.now(),
+    buyerModes: modes,
+    topMode,
+    segments: [],
+    lifecycle: "new",
+    valueTier: "none",
+    visitCount: 1,
+    orderCount: 0,
+    categoryAffinity: {},
+    brandAffinity: {},
+    priceBand: null,
+    purchasedProducts: [],
+    watchedOutOfStock: [],
+  };
+}
+
+describe.skipIf(!lookup.path)("storefront and dashboard in Chromium", () => {
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const ports = { db: await freePort(), shop: await freePort(), worker: await freePort() };
+    stack = await startStack({ ports, dataDir: DATA_DIR, log: (line) => log.push(line) });
+    browser = await chromium.launch({
+      executablePath: lookup.path!,
+      // Root (CI) cannot use Chromium's sandbox.
+      args: ["--no-sandbox", "--disable-dev-shm-usage"],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  /** Consents on the home page; a visitor who lands in the 5% holdout starts over. */
+  async function consentingVisitor(context: BrowserContext, page: Page): Promise<string> {
+    for (let attempt = 0; attempt < 8; attempt++) {
+      await context.clearCookies();
+      const first = await page.goto(`${stack.workerUrl}/`);
+      expect(first?.headers()["x-vitrine"]).toBe("request-only");
+      const banner = page.locator('[data-vt-variant="consent-banner"]');
+      await expect(banner.count()).resolves.toBe(1);
+      if (attempt === 0) await shot(page, "storefront-1-consent-banner");
+      await banner.getByRole("button", { name: "Yes, personalize" }).click();
+      await page.waitForURL(`${stack.workerUrl}/`);
+      const after = await page.reload();
+      const mode = after?.headers()["x-vitrine"];
+      if (mode === "holdout") continue;
+      expect(mode).toBe("personalized");
+      // The choice is made: the banner is gone.
+      expect(await page.locator('[data-vt-variant="consent-banner"]').count()).toBe(0);
+      const cookie = (await context.cookies()).find((c) => c.name === "vt_id");
+      expect(cookie?.httpOnly).toBe(true);
+      return cookie!.value.slice(0, cookie!.value.lastIndexOf("."));
+    }
+    throw new Error("every new visitor landed in the holdout");
+  }
+
+  let visitorId = "";
+  const clickedVariant = "competitive-bestsellers";
+  const click = { href: "", stored: undefined as unknown, pageErrors: [] as string[] };
+
+  it("personalizes the storefront by consent and buyer mode; a recommended product opens", async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      userAgent: USER_AGENT,
+    });
+    const page = await context.newPage();
+    visitorId = await consentingVisitor(context, page);
+    const persist = `${root}${DATA_DIR}/wrangler`;
+
+    // The visitor's Durable Object will write profiles to KV; here the test writes two.
+    await putLocalKv(
+      "PROFILES",
+      `profile:${visitorId}`,
+      JSON.stringify(profile(visitorId, "humanistic")),
+      persist,
+    );
+    await page.reload();
+    const humanistic = page.locator('[data-vt-variant="humanistic-top-rated"]');
+    await expect(humanistic.first().isVisible()).resolves.toBe(true);
+    await shot(page, "storefront-2-humanistic");
+    const humanisticLinks = await humanistic
+      .first()
+      .locator("a")
+      .evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+
+    await putLocalKv(
+      "PROFILES",
+      `profile:${visitorId}`,
+      JSON.stringify(profile(visitorId, "competitive")),
+      persist,
+    );
+    await page.reload();
+    expect(await page.locator('[data-vt-variant="humanistic-top-rated"]').count()).toBe(0);
+    const module = page.locator(`[data-vt-variant="${clickedVariant}"]`).first();
+    await expect(module.isVisible()).resolves.toBe(true);
+    await shot(page, "storefront-3-competitive");
+    const links = module.locator("a[href^='/p/']");
+    expect(await links.count()).toBeGreaterThan(0);
+    // Different modes, different products: the lists are not the same.
+    const competitiveLinks = await links.evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    expect(competitiveLinks).not.toEqual(humanisticLinks);
+
+    // Clicking a recommended product opens it; the tracker reports the click (a beacon).
+    const href = (await links.first().getAttribute("href"))!;
+    page.on("pageerror", (e) => click.pageErrors.push(e.message));
+    click.href = href;
+    const navigation = page.waitForResponse((r) => r.url() === `${stack.workerUrl}${href}`);
+    await links.first().click();
+    const product = await navigation;
+    expect(product.headers()["x-vitrine"]).toBe("personalized");
+    await page.waitForURL(`${stack.workerUrl}${href}`);
+    // The product page follows the same buyer mode: the competitive badge is there.
+    expect(await page.locator('[data-vt-variant="competitive-badge"]').count()).toBe(1);
+    await shot(page, "storefront-4-product-after-click");
+    // What the visitor's Durable Object stored, read back through the visitor's own export.
+    for (let i = 0; i < 30 && !click.stored; i++) {
+      const exported = (await (
+        await context.request.get(`${stack.workerUrl}/__vitrine/v1/privacy/export`)
+      ).json()) as { devices: { deviceStorage: { touchpoints: { type: string }[] } }[] };
+      click.stored = exported.devices[0]?.deviceStorage.touchpoints.find(
+        (t) => t.type === "slot_click",
+      );
+      if (!click.stored) await page.waitForTimeout(100);
+    }
+    await context.close();
+  });
+
+  it("the tracker reports the click as a slot_click event", () => {
+    expect(click.pageErrors).toEqual([]);
+    expect(click.stored).toMatchObject({
+      type: "slot_click",
+      data: { slot: "recommendations", variant: clickedVariant, href: click.href },
+    });
+  });
+
+  it("lets an admin log in with the token and browse the dashboard pages", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${stack.workerUrl}/__vitrine/dashboard/attribution`);
+    expect(page.url()).toContain("/__vitrine/dashboard/login");
+    await shot(page, "dashboard-1-login");
+    await page.fill("#token", "not-the-token");
+    await page.click("button[type=submit]");
+    await expect(page.getByRole("alert").textContent()).resolves.toMatch(/not the admin token/);
+    await page.fill("#token", stack.adminToken);
+    await page.click("button[type=submit]");
+    // Back where the visitor wanted to go.
+    await page.waitForURL(`${stack.workerUrl}/__vitrine/dashboard/attribution`);
+    expect(await page.locator("h1").textContent()).toBe("Attribution");
+    expect(await page.locator("svg.chart").count()).toBeGreaterThan(0);
+    await shot(page, "dashboard-2-attribution");
+
+    await page.click("nav >> text=Overview");
+    expect(await page.locator("h1").textContent()).toBe("Overview");
+    expect(await page.locator(".card").count()).toBe(6);
+    await shot(page, "dashboard-3-overview");
+
+    await page.click("nav >> text=Experiments");
+    await page.click('tr[data-experiment="__holdout"] a');
+    expect(await page.locator("h1").textContent()).toBe("Personalization vs global holdout");
+    expect(await page.locator("svg.chart").count()).toBeGreaterThanOrEqual(4);
+    await shot(page, "dashboard-4-experiment");
+
+    await page.click("nav >> text=Segments");
+    await shot(page, "dashboard-5-segments");
+
+    // The consenting visitor from the storefront, as Turso holds them (consent audit log).
+    await page.click("nav >> text=Customer view");
+    await page.fill("input[name=id]", visitorId);
+    await page.click("form >> text=Look up");
+    expect(await page.locator(`tr[data-visitor="${visitorId}"]`).count()).toBe(1);
+    await expect(page.locator("text=Consent history").isVisible()).resolves.toBe(true);
+    await shot(page, "dashboard-6-customer");
+
+    await page.click("nav >> text=Recommendations");
+    await shot(page, "dashboard-7-recommendations");
+    // Events flow tracker -> events API -> Durable Object -> Turso: wait for the flush.
+    let clicks = 0;
+    for (let i = 0; i < 30 && clicks < 1; i++) {
+      await page.reload();
+      const cell = page.locator(`tr[data-variant="${clickedVariant}"] td[data-clicks]`);
+      clicks = (await cell.count()) ? Number(await cell.first().getAttribute("data-clicks")) : 0;
+      if (clicks < 1) await new Promise((r) => setTimeout(r, 2000));
+    }
+    expect(clicks).toBeGreaterThanOrEqual(1);
+    await shot(page, "dashboard-8-recommendations-after-click");
+    await context.close();
+  });
+});
