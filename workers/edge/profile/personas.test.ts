@@ -129,7 +129,7 @@ describe("generated persona histories (3000 visitors, seed 42)", () => {
   it("from what the proxy alone records, methodical and competitive visitors still show", () => {
     // The proxy sees page views (with the full URL) and the tracker's cart submits; reviews,
     // promo clicks and comparisons need the shop's tracker to report them.
-    const proxy = byVisitor(h.events, (e) => {
+    const proxy = byVisitor(h.events, (e): TrackedEvent | null => {
       if (e.type === "page_view") {
         const search = typeof e.data.search === "string" ? e.data.search : "";
         return { ...e, path: `${e.path ?? ""}${search}`, data: {} };
