@@ -1,3 +1,5 @@
+import type { Channel, DeviceClass } from "./context.ts";
+
 /**
  * The profile the hot path reads from KV (written by the visitor's Durable Object). Kept small
  * and flat: it is parsed on every personalized page.
@@ -20,6 +22,16 @@ export type Lifecycle = (typeof LIFECYCLES)[number];
 export const VALUE_TIERS = ["none", "low", "mid", "high"] as const;
 export type ValueTier = (typeof VALUE_TIERS)[number];
 
+/** Local parts of the day: night 0-5 h, morning 6-11 h, afternoon 12-17 h, evening 18-23 h. */
+export const DAYPARTS = ["night", "morning", "afternoon", "evening"] as const;
+export type Daypart = (typeof DAYPARTS)[number];
+
+/** One kind of behaviour behind a buyer mode, e.g. `compare` seen 4 times. */
+export type ModeEvidence = { signal: string; count: number };
+
+/** Recency (days since the last order), frequency (orders) and monetary (spend), each 1-5. */
+export type Rfm = { r: number; f: number; m: number };
+
 export type Profile = {
   v: 1;
   visitorId: string;
@@ -36,9 +48,31 @@ export type Profile = {
   /** Decayed affinities, highest first, at most a few dozen entries each. */
   categoryAffinity: Record<string, number>;
   brandAffinity: Record<string, number>;
-  priceBand: { lowCents: number; highCents: number } | null;
+  /** What they look at and buy: robust low/high percentiles of observed prices. */
+  priceBand: { lowCents: number; highCents: number; medianCents?: number } | null;
   purchasedProducts: string[];
   watchedOutOfStock: string[];
+
+  // Added by the profile builder (workers/edge/profile/). Optional so profiles written before
+  // them, and hand-made ones, stay valid; the builder always fills them.
+  /** The strongest evidence per mode (at most 3 each), strongest first. */
+  modeEvidence?: Partial<Record<BuyerMode, ModeEvidence[]>>;
+  /** One line saying which evidence drove the top mode (or why there is none). */
+  explain?: string;
+  preferredDevice?: DeviceClass | null;
+  preferredChannel?: Channel | null;
+  /** When in their local day they are active. */
+  daypart?: Daypart | null;
+  peakHour?: number | null;
+  firstSeenAt?: number | null;
+  lastSeenAt?: number | null;
+  /** Visits that started in the 30 days before the profile was built. */
+  visits30d?: number;
+  lastOrderAt?: number | null;
+  totalSpentCents?: number;
+  rfm?: Rfm | null;
+  /** 0-1: how likely they buy for someone else (gift wrap, gift orders, off-profile buys). */
+  giftScore?: number;
 };
 
 export type CartLine = { productId: string; quantity: number; unitPriceCents: number };
