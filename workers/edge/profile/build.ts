@@ -59,6 +59,7 @@ export type Segment = (typeof SEGMENTS)[number];
 
 const GIFT_BUYER_SCORE = 0.5;
 const GIFT_MEMORY_DAYS = 365;
+const CART_MEMORY_DAYS = 30;
 
 /**
  * How likely the visitor buys for others, 0-1: each piece of evidence leaves a share of
@@ -115,7 +116,7 @@ export function toProfile(
     cartAt !== null &&
     cartAt > (state.orders.lastAt ?? -Infinity) &&
     now - cartAt >= SESSION_TIMEOUT &&
-    now - cartAt <= 30 * DAY
+    now - cartAt <= CART_MEMORY_DAYS * DAY
   ) {
     segments.push("cart_abandoner");
   }
@@ -200,7 +201,7 @@ export function nextRefreshAt(
     nextLifecycleChange(state.firstAt, state.lastAt, now, options.lifecycle),
     latestEnd === null ? null : latestEnd + SESSION_TIMEOUT,
     state.lastCartAt === null ? null : state.lastCartAt + SESSION_TIMEOUT,
-    state.lastCartAt === null ? null : state.lastCartAt + 30 * DAY + 1,
+    state.lastCartAt === null ? null : state.lastCartAt + CART_MEMORY_DAYS * DAY + 1,
     latestStart === null ? null : latestStart + options.lifecycle.newFor * DAY + 1,
     state.gift.lastAt === null ? null : state.gift.lastAt + GIFT_MEMORY_DAYS * DAY + 1,
     ...(lastOrder === null ? [] : options.rfm.recencyDays.map((d) => lastOrder + d * DAY + 1)),

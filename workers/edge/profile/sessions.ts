@@ -8,7 +8,7 @@ const MINUTE = 60_000;
 export const SESSION_TIMEOUT = 30 * MINUTE;
 
 /**
- * Session-level thresholds. A short visit (spontaneous): at most 3 pages in at most 2 minutes.
+ * Session-level thresholds. A short visit (spontaneous): at most 5 pages in at most 2 minutes.
  * Long research (methodical): at least 10 pages, or 6 product views, over at least 10 minutes.
  * Fast cart (spontaneous): the first add-to-cart within 3 minutes of arriving.
  * Top picks (competitive): at least 3 product views, 60% of them category top sellers.

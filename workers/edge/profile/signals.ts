@@ -4,7 +4,7 @@ import type { BuyerMode } from "../model/profile.ts";
 /**
  * The behaviours that say how someone decides (Bryan Eisenberg's buyer modes), each with the
  * weight one occurrence adds to its mode. Event signals are read from single events; session
- * signals from how a whole visit went (see `sessionSignals` in modes.ts).
+ * signals from how a whole visit went (see `sessionSignals` in sessions.ts).
  */
 export const SIGNALS = {
   // Methodical: details, attributes, comparisons, taking their time.
