@@ -23,6 +23,8 @@ export type VisitorRow = {
   lastSeenAt: number;
   visitCount: number;
   updatedAt: number;
+  /** The last profile the object computed (KV holds the hot copy), if any yet. */
+  profile: Record<string, unknown> | null;
 };
 
 export type EventRow = {

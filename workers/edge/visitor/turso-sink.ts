@@ -34,7 +34,7 @@ export async function writeFlush(db: Db, plan: FlushPlan): Promise<void> {
   const statements: BatchItem<"sqlite">[] = [
     db
       .insert(visitors)
-      .values({ ...v, visitCount: v.visitCount })
+      .values({ ...v, profileVersion: v.profile ? 1 : 0 })
       .onConflictDoUpdate({
         target: visitors.id,
         set: {
@@ -42,6 +42,8 @@ export async function writeFlush(db: Db, plan: FlushPlan): Promise<void> {
           firstSeenAt: sql`min(${visitors.firstSeenAt}, excluded.first_seen_at)`,
           lastSeenAt: sql`max(${visitors.lastSeenAt}, excluded.last_seen_at)`,
           visitCount: sql`max(${visitors.visitCount}, excluded.visit_count)`,
+          profile: sql`coalesce(excluded.profile, ${visitors.profile})`,
+          profileVersion: sql`${visitors.profileVersion} + (excluded.profile is not null)`,
           updatedAt: sql`excluded.updated_at`,
         },
       }),

@@ -2,11 +2,26 @@ import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../db/client.ts";
 import { EVENTS_PER_VISITOR, take, type Bucket } from "../ingest/token-bucket.ts";
 import type { TrackedEvent } from "../model/events.ts";
-import type { SessionState } from "../model/profile.ts";
+import type { Profile, SessionState } from "../model/profile.ts";
 import { profileKey } from "../personalize/profile-store.ts";
+import {
+  buildProfile,
+  emptyProfileState,
+  foldEvents,
+  nextRefreshAt,
+  toProfile,
+  type ProfileState,
+} from "../profile/index.ts";
 import { settingsOf } from "../settings.ts";
 import { applyEvent, emptyJourney, enterSession, type JourneyState } from "./journey.ts";
 import { planFlush, type SessionRow, type StoredTouchpoint } from "./outbox.ts";
+import {
+  customerTouchpoints,
+  linkedVisitors,
+  productLookup,
+  PROFILE_MIN_INTERVAL_MS,
+  writeProfile,
+} from "./profile-sync.ts";
 import { eraseVisitorRecords, readVisitorRecords, writeFlush } from "./turso-sink.ts";
 
 export type TrackResult = { accepted: number; duplicates: number; session: SessionState };
@@ -27,7 +42,18 @@ const META = {
   journey: "journey",
   visitor: "visitor",
   attempts: "flush_attempts",
+  /** While Turso is failing, the next flush waits until then (backoff); profiles do not. */
+  retryAt: "flush_retry_at",
   erasing: "erasing",
+  /** The builder's state and the last touchpoint folded into it. */
+  profileState: "profile_state",
+  profileSeq: "profile_seq",
+  /** When KV last got the profile, whether it is out of date, and when time alone changes it. */
+  profileWrittenAt: "profile_written_at",
+  profileDirty: "profile_dirty",
+  profileRefreshAt: "profile_refresh_at",
+  /** Own touchpoints changed a customer's merged profile: the other devices should rewrite theirs. */
+  notifyPeers: "notify_peers",
 };
 
 type VisitorFacts = {
@@ -50,6 +76,8 @@ export class VisitorSession extends DurableObject<Env> {
   private bucket: Bucket | null = null;
   /** The flush in progress, so an erasure can wait for it instead of racing it. */
   private flushing: Promise<FlushResult> | null = null;
+  /** The profile last computed, also written to Turso with the next flush. */
+  private profile: Profile | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -120,10 +148,24 @@ export class VisitorSession extends DurableObject<Env> {
       await this.erase();
       return;
     }
+    const now = Date.now();
+    // The profile does not depend on Turso: KV gets it even while the flush is failing.
+    try {
+      await this.syncProfile(now);
+    } catch (err) {
+      console.warn(JSON.stringify({ msg: "profile update failed", error: String(err) }));
+    }
+    const retryAt = Number(this.meta(META.retryAt) ?? 0);
+    // An alarm set for the retry may see a clock a hair early: that is the retry, not a pull-in.
+    if (now + 100 < retryAt) {
+      await this.scheduleAt(retryAt);
+      return;
+    }
     try {
       const { remaining } = await this.flush();
       this.setMeta(META.attempts, null);
-      if (remaining) await this.ctx.storage.setAlarm(Date.now() + 100);
+      this.setMeta(META.retryAt, null);
+      if (remaining) await this.scheduleAt(Date.now() + 100);
       this.trimLocal(Date.now());
     } catch (err) {
       // Turso unreachable or refusing: keep everything and try again later.
@@ -133,8 +175,109 @@ export class VisitorSession extends DurableObject<Env> {
       console.warn(
         JSON.stringify({ msg: "flush failed, retrying", attempts, delay, error: String(err) }),
       );
-      await this.ctx.storage.setAlarm(Date.now() + delay);
+      this.setMeta(META.retryAt, String(Date.now() + delay));
+      await this.scheduleAt(Date.now() + delay);
     }
+  }
+
+  /** Another device of the same customer changed the merged profile: rewrite ours soon. */
+  async refreshProfile(): Promise<void> {
+    if (!this.facts()) return;
+    this.setMeta(META.profileDirty, "1");
+    await this.scheduleAt(Date.now() + FLUSH_DELAY_MS);
+  }
+
+  /** The profile as of now (built on demand, not written anywhere), for tests and staff. */
+  async currentProfile(): Promise<Profile | null> {
+    const facts = this.facts();
+    if (!facts) return null;
+    const products = await productLookup(this.env.MODELS);
+    return toProfile(this.foldNew(this.profileState(facts.id), products), Date.now());
+  }
+
+  /**
+   * Folds new touchpoints into the builder's state and, when the profile changed (or time
+   * alone changed it), writes it to KV: at most once per PROFILE_MIN_INTERVAL_MS, KV's per-key
+   * write rate. A logged-in customer gets the profile of all their devices together.
+   */
+  private async syncProfile(now: number): Promise<void> {
+    const facts = this.facts();
+    if (!facts) return;
+    const before = Number(this.meta(META.profileSeq) ?? 0);
+    const products = await productLookup(this.env.MODELS);
+    const state = this.foldNew(this.profileState(facts.id), products);
+    const folded = Number(this.meta(META.profileSeq) ?? 0) > before;
+    if (folded && facts.customerId) this.setMeta(META.notifyPeers, "1");
+    const due = now >= Number(this.meta(META.profileRefreshAt) ?? Infinity);
+    if (!folded && !due && !this.meta(META.profileDirty) && this.profile) return;
+
+    const writtenAt = Number(this.meta(META.profileWrittenAt) ?? 0);
+    if (now - writtenAt < PROFILE_MIN_INTERVAL_MS) {
+      this.setMeta(META.profileDirty, "1");
+      await this.scheduleAt(writtenAt + PROFILE_MIN_INTERVAL_MS);
+      return;
+    }
+    const profile = facts.customerId
+      ? await this.customerProfile(facts.id, facts.customerId, products, now).catch(() =>
+          toProfile(state, now),
+        )
+      : toProfile(state, now);
+    await writeProfile(this.env.PROFILES, profile);
+    this.profile = profile;
+    this.setMeta(META.profileWrittenAt, String(now));
+    this.setMeta(META.profileDirty, null);
+    const refreshAt = nextRefreshAt(state, now);
+    this.setMeta(META.profileRefreshAt, refreshAt === null ? null : String(refreshAt));
+    if (refreshAt !== null) await this.scheduleAt(refreshAt);
+  }
+
+  /** Builds the merged profile of all the customer's devices; tells them once ours changed. */
+  private async customerProfile(
+    visitorId: string,
+    customerId: string,
+    products: Awaited<ReturnType<typeof productLookup>>,
+    now: number,
+  ): Promise<Profile> {
+    const others = await linkedVisitors(createDb(settingsOf(this.env)), customerId, visitorId);
+    if (this.meta(META.notifyPeers)) {
+      this.setMeta(META.notifyPeers, null);
+      await Promise.all(
+        others.map((id) => this.env.VISITOR.get(this.env.VISITOR.idFromName(id)).refreshProfile()),
+      );
+    }
+    if (!others.length) return toProfile(this.profileState(visitorId), now);
+    const events = await customerTouchpoints(this.env, others, await this.touchpoints(5_000));
+    return buildProfile(events, products, now, visitorId);
+  }
+
+  private profileState(visitorId: string): ProfileState {
+    const raw = this.meta(META.profileState);
+    return raw ? (JSON.parse(raw) as ProfileState) : emptyProfileState(visitorId);
+  }
+
+  /** Folds touchpoints stored since the last fold; the watermark makes each count once. */
+  private foldNew(state: ProfileState, products: Awaited<ReturnType<typeof productLookup>>) {
+    const rows = this.sql
+      .exec<{ seq: number; body: string }>(
+        "SELECT seq, body FROM touchpoints WHERE seq > ? ORDER BY seq",
+        Number(this.meta(META.profileSeq) ?? 0),
+      )
+      .toArray();
+    if (!rows.length) return state;
+    const next = foldEvents(
+      state,
+      rows.map((r) => JSON.parse(r.body) as TrackedEvent),
+      products,
+    );
+    this.setMeta(META.profileState, JSON.stringify(next));
+    this.setMeta(META.profileSeq, String(rows.at(-1)!.seq));
+    return next;
+  }
+
+  /** Alarms are single per object: keep the earliest of what is wanted. */
+  private async scheduleAt(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
   }
 
   /** Sends unflushed touchpoints to Turso now (the alarm does this on its own). */
@@ -173,6 +316,7 @@ export class VisitorSession extends DurableObject<Env> {
       await this.ctx.storage.deleteAll();
       this.journey = null;
       this.bucket = null;
+      this.profile = null;
       this.migrate();
       return { status: "erased", rows };
     } catch (err) {
@@ -212,8 +356,7 @@ export class VisitorSession extends DurableObject<Env> {
     if (accepted) {
       this.save(journey);
       this.noteVisitor(visitorId, events);
-      if ((await this.ctx.storage.getAlarm()) === null)
-        await this.ctx.storage.setAlarm(now + FLUSH_DELAY_MS);
+      await this.scheduleAt(now + FLUSH_DELAY_MS);
     }
     return { accepted, duplicates: events.length - accepted, session: journey.session };
   }
@@ -237,7 +380,7 @@ export class VisitorSession extends DurableObject<Env> {
     }));
     const visitCount = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM sessions").one().n;
     const plan = planFlush({
-      visitor: { ...facts, visitCount, updatedAt: Date.now() },
+      visitor: { ...facts, visitCount, updatedAt: Date.now(), profile: this.profile },
       touchpoints,
       sessions: sessions.map((s) => sessionRow(facts.id, s)),
     });
