@@ -284,6 +284,7 @@ async function recordVisit(
       campaign: ctx.campaign,
       referrerHost: ctx.referrerHost,
       country: ctx.country,
+      localHour: ctx.localHour,
     },
   };
   await env.VISITOR.get(env.VISITOR.idFromName(identity.visitorId)).track(identity.visitorId, [event]);
