@@ -4,6 +4,7 @@ import { adminConfig } from "./api/admin-config.ts";
 import { adminCustomers } from "./api/admin-customers.ts";
 import { assets } from "./api/assets.ts";
 import { consent } from "./api/consent.ts";
+import { decideApi } from "./api/decide.ts";
 import { eventsApi } from "./api/events.ts";
 import { health } from "./api/health.ts";
 import { openApiDocument } from "./api/openapi.ts";
@@ -25,6 +26,7 @@ app.get(`${v1}/openapi.json`, (c) => c.json(openApiDocument(new URL(c.req.url).o
 app.route(`${v1}/assets`, assets);
 app.route(`${v1}/consent`, consent);
 app.route(`${v1}/events`, eventsApi);
+app.route(`${v1}/decide`, decideApi);
 app.route(`${v1}/privacy`, privacy);
 app.use(`${v1}/admin/*`, adminAuth);
 app.route(`${v1}/admin/config`, adminConfig);

@@ -1,3 +1,4 @@
+import { vitrineClient } from "./client.js";
 import { vitrineTracker } from "./tracker.js";
 
 /**
@@ -7,3 +8,6 @@ import { vitrineTracker } from "./tracker.js";
  * the enclosing scope makes the source run the same, bundled or not.
  */
 export const TRACKER_SOURCE = `(function () { var __name = function (f) { return f; }; (${vitrineTracker.toString()})(); })();`;
+
+/** The SPA client as served to browsers: an ES module exporting `vitrineClient`. */
+export const CLIENT_SOURCE = `var __name = function (f) { return f; };\nexport const vitrineClient = ${vitrineClient.toString()};\n`;

@@ -1,12 +1,18 @@
 import { Hono } from "hono";
 import { configJsonSchema } from "../decide/index.ts";
 import { loadActiveConfig } from "../config/config-store.ts";
-import { TRACKER_SOURCE } from "../../tracker/tracker-source.ts";
+import { CLIENT_SOURCE, TRACKER_SOURCE } from "../../tracker/tracker-source.ts";
 
 /** Static-ish files the injected tags load from the shop's own host (so CSP 'self' allows them). */
 export const assets = new Hono<{ Bindings: Env }>()
   .get("/tracker.js", (c) =>
     c.body(TRACKER_SOURCE, 200, {
+      "content-type": "text/javascript; charset=utf-8",
+      "cache-control": "public, max-age=3600",
+    }),
+  )
+  .get("/client.js", (c) =>
+    c.body(CLIENT_SOURCE, 200, {
       "content-type": "text/javascript; charset=utf-8",
       "cache-control": "public, max-age=3600",
     }),

@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
 import { detectDevice } from "../context/device.ts";
 import { ApiError } from "../errors.ts";
 import { detectBot, type CfBotSignals } from "../identity/bots.ts";
@@ -8,6 +7,7 @@ import { readConsent } from "../identity/consent.ts";
 import { resolveIdentity } from "../identity/visitor-identity.ts";
 import { INGEST_LIMITS, parseBatch, toTrackedEvent } from "../ingest/event-schema.ts";
 import { settingsOf } from "../settings.ts";
+import { shopCors } from "./shop-cors.ts";
 
 /**
  * The events API for the injected tracker and for SPAs. Accepts `{ events: [...] }` as JSON in
@@ -15,93 +15,82 @@ import { settingsOf } from "../settings.ts";
  * preflight. Events are stored only for a consenting, non-bot visitor; otherwise the answer is
  * still 202 (a beacon cannot act on errors) and says why nothing was stored.
  */
-export const eventsApi = new Hono<{ Bindings: Env }>()
-  .use(
-    "*",
-    cors({
-      origin: (origin, c) => (settingsOf(c.env).shopOrigins.includes(origin) ? origin : null),
-      allowMethods: ["POST", "OPTIONS"],
-      allowHeaders: ["content-type"],
-      credentials: true,
-      maxAge: 86_400,
-    }),
-  )
-  .post(
-    "/",
-    bodyLimit({
-      maxSize: INGEST_LIMITS.bodyBytes,
-      onError: () => {
-        throw new ApiError(
-          413,
-          "payload_too_large",
-          `The body exceeds ${INGEST_LIMITS.bodyBytes} bytes`,
-        );
-      },
-    }),
-    async (c) => {
-      const settings = settingsOf(c.env);
-      const now = Date.now();
-      const headers = c.req.raw.headers;
-      const raw = await c.req.text();
-      let body: unknown;
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        throw new ApiError(400, "invalid_json", "The body is not valid JSON");
-      }
-      const parsed = parseBatch(body);
-      if (!parsed.ok)
-        throw new ApiError(
-          400,
-          "invalid_event",
-          `${parsed.error.field}: ${parsed.error.message}`,
-          parsed.error,
-        );
-
-      const bot = detectBot(headers, c.req.raw.cf as CfBotSignals | undefined);
-      const consent = await readConsent(headers, settings.cookieSecret);
-      const identity = await resolveIdentity({
-        headers,
-        url: new URL(c.req.url),
-        secret: settings.cookieSecret,
-        consent,
-        now,
-        isBot: bot.isBot,
-      });
-      // A known visitor is limited exactly by their Durable Object; one who would get a new id
-      // is limited by address, so minting an id per request cannot dodge the visitor limit.
-      if (identity.isNewVisitor) {
-        const ip = headers.get("cf-connecting-ip") ?? "unknown";
-        if (!(await c.env.EVENTS_BY_IP.limit({ key: ip })).success)
-          throw new ApiError(429, "rate_limited", "Too many new visitors from this address", {
-            retryAfterS: 60,
-          });
-      }
-      for (const cookie of identity.setCookies) c.header("set-cookie", cookie, { append: true });
-      c.header("cache-control", "no-store");
-      if (!identity.visitorId || !identity.sessionId) {
-        const reason = bot.isBot ? "bot" : "no_consent";
-        return c.json({ stored: false, reason, accepted: 0, duplicates: 0 }, 202);
-      }
-
-      const facts = { sessionId: identity.sessionId, device: detectDevice(headers), now };
-      const events = parsed.events.map((e) => toTrackedEvent(e, facts));
-      const stub = c.env.VISITOR.get(c.env.VISITOR.idFromName(identity.visitorId));
-      const result = await stub.ingest(identity.visitorId, events, now);
-      if (result.status === "rate_limited") {
-        c.header("retry-after", String(result.retryAfterS));
-        throw new ApiError(429, "rate_limited", "Too many events for this visitor", {
-          retryAfterS: result.retryAfterS,
-        });
-      }
-      return c.json(
-        {
-          stored: true,
-          accepted: result.accepted,
-          duplicates: result.duplicates,
-          journeyStage: result.session.journeyStage,
-        },
-        202,
+export const eventsApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post(
+  "/",
+  bodyLimit({
+    maxSize: INGEST_LIMITS.bodyBytes,
+    onError: () => {
+      throw new ApiError(
+        413,
+        "payload_too_large",
+        `The body exceeds ${INGEST_LIMITS.bodyBytes} bytes`,
       );
     },
-  );
+  }),
+  async (c) => {
+    const settings = settingsOf(c.env);
+    const now = Date.now();
+    const headers = c.req.raw.headers;
+    const raw = await c.req.text();
+    let body: unknown;
+    try {
+      body = JSON.parse(raw);
+    } catch {
+      throw new ApiError(400, "invalid_json", "The body is not valid JSON");
+    }
+    const parsed = parseBatch(body);
+    if (!parsed.ok)
+      throw new ApiError(
+        400,
+        "invalid_event",
+        `${parsed.error.field}: ${parsed.error.message}`,
+        parsed.error,
+      );
+
+    const bot = detectBot(headers, c.req.raw.cf as CfBotSignals | undefined);
+    const consent = await readConsent(headers, settings.cookieSecret);
+    const identity = await resolveIdentity({
+      headers,
+      url: new URL(c.req.url),
+      secret: settings.cookieSecret,
+      consent,
+      now,
+      isBot: bot.isBot,
+    });
+    // A known visitor is limited exactly by their Durable Object; one who would get a new id
+    // is limited by address, so minting an id per request cannot dodge the visitor limit.
+    if (identity.isNewVisitor) {
+      const ip = headers.get("cf-connecting-ip") ?? "unknown";
+      if (!(await c.env.EVENTS_BY_IP.limit({ key: ip })).success)
+        throw new ApiError(429, "rate_limited", "Too many new visitors from this address", {
+          retryAfterS: 60,
+        });
+    }
+    for (const cookie of identity.setCookies) c.header("set-cookie", cookie, { append: true });
+    c.header("cache-control", "no-store");
+    if (!identity.visitorId || !identity.sessionId) {
+      const reason = bot.isBot ? "bot" : "no_consent";
+      return c.json({ stored: false, reason, accepted: 0, duplicates: 0 }, 202);
+    }
+
+    const facts = { sessionId: identity.sessionId, device: detectDevice(headers), now };
+    const events = parsed.events.map((e) => toTrackedEvent(e, facts));
+    const stub = c.env.VISITOR.get(c.env.VISITOR.idFromName(identity.visitorId));
+    const result = await stub.ingest(identity.visitorId, events, now);
+    if (result.status === "rate_limited") {
+      c.header("retry-after", String(result.retryAfterS));
+      throw new ApiError(429, "rate_limited", "Too many events for this visitor", {
+        retryAfterS: result.retryAfterS,
+      });
+    }
+    return c.json(
+      {
+        stored: true,
+        accepted: result.accepted,
+        duplicates: result.duplicates,
+        journeyStage: result.session.journeyStage,
+      },
+      202,
+    );
+  },
+);

@@ -5,6 +5,7 @@ import { JOURNEY_STAGES } from "../model/profile.ts";
 import { API_PREFIX } from "../settings.ts";
 import { Annotation } from "./admin-customers.ts";
 import { ConsentChoice } from "./consent.ts";
+import { DecideAnswer, DecideRequest } from "./decide.ts";
 
 /**
  * The edge API's OpenAPI 3.1 document, generated from the same zod schemas the routes validate
@@ -59,6 +60,18 @@ export const OPERATIONS: Record<string, Partial<Record<"get" | "post" | "delete"
         400: ["A field is invalid; `details.field` names it", ErrorEnvelope],
         413: ["Body over 64 KiB", ErrorEnvelope],
         429: ["Rate limited; see Retry-After", ErrorEnvelope],
+      },
+    },
+  },
+  "/v1/decide": {
+    post: {
+      summary:
+        "Decisions for a single-page shop's route (same as the HTML path; records a page view)",
+      tag: "decisions",
+      body: DecideRequest,
+      responses: {
+        200: ["Decisions with their rendered HTML", DecideAnswer],
+        400: ["Invalid field", ErrorEnvelope],
       },
     },
   },

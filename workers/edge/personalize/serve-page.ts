@@ -1,28 +1,22 @@
 import type { Context } from "hono";
-import { withBudget, type Budgeted } from "../budget.ts";
-import { loadMerchModel } from "../catalog/model-store.ts";
-import type { MerchModel } from "../catalog/lists.ts";
-import { loadActiveConfig, type ActiveConfig } from "../config/config-store.ts";
 import { parseProductJsonLd } from "../context/json-ld.ts";
-import { matchPage } from "../context/page-rules.ts";
-import { buildRequestContext } from "../context/request-context.ts";
-import { inHoldout, type DecisionInput } from "../decide/index.ts";
-import { detectBot } from "../identity/bots.ts";
-import { readSignedCookies } from "../identity/cookies.ts";
-import { resolveConsent } from "../identity/consent.ts";
-import { verifyPreviewToken } from "../identity/preview-token.ts";
-import { resolveIdentity, type Identity } from "../identity/visitor-identity.ts";
-import type { RequestContext } from "../model/context.ts";
-import type { TrackedEvent } from "../model/events.ts";
-import type { Profile, SessionState } from "../model/profile.ts";
+import type { DecisionInput } from "../decide/index.ts";
+import type { Identity } from "../identity/visitor-identity.ts";
 import { isHtml } from "../proxy/cache-policy.ts";
 import { forwardToOrigin, LoopDetectedError } from "../proxy/forward.ts";
 import { LOOP_HEADER } from "../proxy/headers.ts";
 import { fetchStorefront } from "../proxy/storefront.ts";
-import { escapeAttribute, rewritePage, type RewriteOutcome } from "../rewrite/page-rewriter.ts";
-import { API_PREFIX, settingsOf, type Settings } from "../settings.ts";
+import { escapeAttribute, rewritePage } from "../rewrite/page-rewriter.ts";
+import { API_PREFIX, settingsOf } from "../settings.ts";
 import { planPage, type PagePlan } from "./page-plan.ts";
-import { readProfile } from "./profile-store.ts";
+import {
+  lookupTiming,
+  prepareVisit,
+  productIdFromSlug,
+  recordVisit,
+  visitMode,
+  type Visit,
+} from "./visit.ts";
 
 /** Response header saying what Vitrine did with the page. */
 export const VIA_HEADER = "x-vitrine";
@@ -50,9 +44,14 @@ export async function servePage(c: Context<Env_>): Promise<Response> {
   if (request.method !== "GET") {
     return mark(await forwardToOrigin(request, settings), "pass");
   }
-  let prepared: Prepared | null = null;
+  let prepared: Visit | null = null;
   try {
-    prepared = await prepare(c, settings);
+    prepared = await prepareVisit({
+      request,
+      env: c.env,
+      settings,
+      pageUrl: new URL(request.url),
+    });
   } catch (err) {
     console.error(
       JSON.stringify({
@@ -80,89 +79,14 @@ export async function servePage(c: Context<Env_>): Promise<Response> {
   }
 }
 
-type Lookups = {
-  active: Budgeted<ActiveConfig | null>;
-  profile: Budgeted<Profile | null>;
-  session: Budgeted<SessionState | null>;
-  model: Budgeted<MerchModel | null>;
-};
-
-type Prepared = {
-  input: DecisionInput;
-  identity: Identity;
-  productSlug: string | null;
-  previewVariant: string | null;
-  lookups: Promise<Lookups>;
-};
-
-async function prepare(c: Context<Env_>, settings: Settings): Promise<Prepared> {
-  const request = c.req.raw;
-  const url = new URL(request.url);
-  const now = Date.now();
-  const cf = request.cf as
-    (IncomingRequestCfProperties & { verifiedBotCategory?: string }) | undefined;
-  const bot = detectBot(request.headers, cf);
-  const cookieHeader = request.headers.get("cookie");
-  const cookies = await readSignedCookies(cookieHeader, settings.cookieSecret);
-  const consent = resolveConsent(request.headers, cookies.consent);
-  const identity = await resolveIdentity({
-    cookies,
-    cookieHeader,
-    url,
-    secret: settings.cookieSecret,
-    consent,
-    isBot: bot.isBot,
-    now,
-  });
-  // The slug lets a product page be known from the URL when the page has no JSON-LD.
-  const { productSlug } = matchPage(url.pathname);
-  const context = buildRequestContext({
-    url,
-    headers: request.headers,
-    cf,
-    isBot: bot.isBot,
-    now,
-  });
-  const budget = settings.budgetMs;
-  const { visitorId, sessionId } = identity;
-  // Started now, so they run while the origin is fetched.
-  const lookups = Promise.all([
-    withBudget(budget, () => loadActiveConfig(c.env.CONFIG)),
-    withBudget(budget, async () => (visitorId ? readProfile(c.env.PROFILES, visitorId) : null)),
-    withBudget(budget, async () =>
-      visitorId && sessionId
-        ? c.env.VISITOR.get(c.env.VISITOR.idFromName(visitorId)).state(sessionId, now)
-        : null,
-    ),
-    withBudget(budget, () => loadMerchModel(c.env.MODELS)),
-  ]).then(([active, profile, session, model]) => ({ active, profile, session, model }));
-  const previewVariant = await verifyPreviewToken(
-    url.searchParams.get("vt_preview"),
-    now,
-    settings.cookieSecret,
-  );
-  return {
-    input: { context, consent, visitorId, profile: null, session: null },
-    identity,
-    productSlug,
-    previewVariant,
-    lookups,
-  };
-}
-
 async function personalize(
   c: Context<Env_>,
-  prepared: Prepared,
+  prepared: Visit,
   origin: Response,
   timing: string[],
 ): Promise<Response> {
   const lookups = await prepared.lookups;
-  timing.push(
-    ...(["active", "profile", "session", "model"] as const).map((name) => {
-      const r = lookups[name];
-      return `${name === "active" ? "config" : name};dur=${r.ms}${r.ok ? "" : `;desc="${r.reason}"`}`;
-    }),
-  );
+  timing.push(...lookupTiming(lookups));
   const active = lookups.active.ok ? lookups.active.value : null;
   if (!active) return mark(origin, "no-config", timing, prepared.identity);
   if (!active.config.enabled) return mark(origin, "off", timing, prepared.identity);
@@ -174,11 +98,7 @@ async function personalize(
   };
   const model = lookups.model.ok ? lookups.model.value : null;
   const { visitorId } = input;
-  const mode = !input.consent.personalization
-    ? "request-only"
-    : visitorId && inHoldout(visitorId, active.config.holdout)
-      ? "holdout"
-      : "personalized";
+  const mode = visitMode(input, active);
 
   // Product from the page's own JSON-LD; else the URL's slug looked up in the model.
   let jsonLdProduct: string | null = null;
@@ -232,7 +152,12 @@ async function personalize(
   if (tracked && visitorId && input.consent.personalization) {
     c.executionCtx.waitUntil(
       outcome
-        .then((result) => recordVisit(c.env, prepared.identity, pageContext, result, plan))
+        .then((result) =>
+          recordVisit(c.env, prepared.identity, pageContext, {
+            slots: result.applied,
+            exposures: (plan as PagePlan | null)?.decision.exposures ?? [],
+          }),
+        )
         .catch((err: unknown) =>
           console.error(JSON.stringify({ msg: "recording the visit failed", error: String(err) })),
         ),
@@ -245,49 +170,6 @@ async function personalize(
     prepared.identity,
     true,
   );
-}
-
-function productIdFromSlug(model: MerchModel | null, slug: string | null): string | null {
-  if (!model || !slug) return null;
-  const path = `/p/${encodeURIComponent(slug)}`;
-  for (const item of Object.values(model.items)) if (item.url === path) return item.id;
-  return null;
-}
-
-/** The page view, what it showed and to which experiment arms, into the visitor's journey. */
-async function recordVisit(
-  env: Env,
-  identity: Identity,
-  ctx: RequestContext,
-  result: RewriteOutcome,
-  plan: PagePlan | null,
-): Promise<void> {
-  if (!identity.visitorId || !identity.sessionId) return;
-  const event: TrackedEvent = {
-    id: crypto.randomUUID(),
-    type: "page_view",
-    at: ctx.now,
-    sessionId: identity.sessionId,
-    path: ctx.path,
-    pageType: ctx.pageType,
-    productId: ctx.productId,
-    categoryId: ctx.categoryId,
-    channel: ctx.channel,
-    device: ctx.device,
-    valueCents: null,
-    data: {
-      slots: result.applied.map((s) => ({ slot: s.slotId, variant: s.variantId })),
-      exposures: (plan?.decision.exposures ?? []).map((e) => ({
-        experiment: e.experimentId,
-        arm: e.arm,
-      })),
-      campaign: ctx.campaign,
-      referrerHost: ctx.referrerHost,
-      country: ctx.country,
-      localHour: ctx.localHour,
-    },
-  };
-  await env.VISITOR.get(env.VISITOR.idFromName(identity.visitorId)).track(identity.visitorId, [event]);
 }
 
 /**

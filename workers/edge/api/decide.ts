@@ -1,0 +1,129 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { PAGE_TYPES } from "../model/context.ts";
+import { ApiError } from "../errors.ts";
+import { planPage } from "../personalize/page-plan.ts";
+import {
+  lookupTiming,
+  prepareVisit,
+  productIdFromSlug,
+  recordVisit,
+  visitMode,
+} from "../personalize/visit.ts";
+import { settingsOf } from "../settings.ts";
+import { shopCors } from "./shop-cors.ts";
+
+const id = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, "must be 1-64 letters, digits or _.:-");
+
+/** One client-side navigation of a single-page shop. */
+export const DecideRequest = z.strictObject({
+  /** The route shown, path and query, as the HTML path would see it. */
+  path: z.string().startsWith("/").max(2048),
+  /** `document.referrer` on the landing route (channel and campaign); omit afterwards. */
+  referrer: z.url().max(2048).nullish(),
+  /** What the SPA knows about the route; otherwise the config's URL rules decide. */
+  pageType: z.enum(PAGE_TYPES).optional(),
+  productId: id.optional(),
+  categoryId: id.optional(),
+  /** Count this as a page view in the visitor's journey (default); false for a prefetch. */
+  record: z.boolean().default(true),
+});
+
+export const DecideAnswer = z.object({
+  mode: z.enum(["request-only", "holdout", "personalized", "off", "no-config"]),
+  configVersion: z.number().int().nullable(),
+  decisions: z.array(
+    z.object({
+      slot: z.string(),
+      selector: z.string(),
+      action: z.string(),
+      attribute: z.string().nullable(),
+      variant: z.string(),
+      reason: z.string(),
+      experiment: z.object({ id: z.string(), arm: z.string() }).nullable(),
+      /** Rendered and escaped exactly like the HTML path; insert it as HTML. */
+      html: z.string(),
+    }),
+  ),
+});
+type DecideAnswer = z.infer<typeof DecideAnswer>;
+
+/**
+ * Decisions for single-page shops: the same identity, lookups, decision engine and templates
+ * as the HTML path, so a visitor keeps their variants and experiment arms across client-side
+ * navigations and full page loads alike. The SPA applies the HTML to the slots' selectors.
+ */
+export const decideApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post("/", async (c) => {
+  const settings = settingsOf(c.env);
+  const parsed = DecideRequest.safeParse(await c.req.json().catch(() => undefined));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ApiError(
+      400,
+      "invalid_request",
+      `${issue.path.join(".") || "body"}: ${issue.message}`,
+    );
+  }
+  const body = parsed.data;
+  const request = c.req.raw;
+  const visit = await prepareVisit({
+    request,
+    env: c.env,
+    settings,
+    pageUrl: new URL(body.path, request.url),
+    referrer: body.referrer ?? null,
+  });
+  for (const cookie of visit.identity.setCookies) c.header("set-cookie", cookie, { append: true });
+  c.header("cache-control", "private, no-store");
+  const lookups = await visit.lookups;
+  c.header("server-timing", lookupTiming(lookups).join(", "));
+  const active = lookups.active.ok ? lookups.active.value : null;
+  const answer = (mode: DecideAnswer["mode"], decisions: DecideAnswer["decisions"] = []) =>
+    c.json<DecideAnswer>({ mode, configVersion: active?.version ?? null, decisions });
+  if (!active) return answer("no-config");
+  if (!active.config.enabled) return answer("off");
+
+  const model = lookups.model.ok ? lookups.model.value : null;
+  const seen = visit.input.context;
+  const productId = body.productId ?? seen.productId ?? productIdFromSlug(model, visit.productSlug);
+  const context = {
+    ...seen,
+    pageType: body.pageType ?? seen.pageType,
+    productId,
+    categoryId:
+      body.categoryId ??
+      seen.categoryId ??
+      (productId ? (model?.items[productId]?.categoryId ?? null) : null),
+  };
+  const input = {
+    ...visit.input,
+    context,
+    profile: lookups.profile.ok ? lookups.profile.value : null,
+    session: lookups.session.ok ? lookups.session.value : null,
+  };
+  const plan = planPage({ active, input, model, previewVariant: visit.previewVariant });
+  const decisions = [...plan.slots.values()].map((rendered) => {
+    const decided = plan.decision.slots.find((d) => d.slotId === rendered.slotId);
+    return {
+      slot: rendered.slotId,
+      selector: active.config.slots[rendered.slotId]!.selector,
+      action: rendered.action,
+      attribute: rendered.attribute?.name ?? null,
+      variant: rendered.variantId,
+      reason: rendered.reason,
+      experiment: decided?.experiment ?? null,
+      html: rendered.html,
+    };
+  });
+  if (body.record && input.visitorId && input.consent.personalization && !context.isBot) {
+    c.executionCtx.waitUntil(
+      recordVisit(c.env, visit.identity, context, {
+        slots: decisions.map((d) => ({ slotId: d.slot, variantId: d.variant })),
+        exposures: plan.decision.exposures,
+      }).catch((err: unknown) =>
+        console.error(JSON.stringify({ msg: "recording the visit failed", error: String(err) })),
+      ),
+    );
+  }
+  return answer(visit.previewVariant ? "personalized" : visitMode(input, active), decisions);
+});
