@@ -176,6 +176,48 @@ describe.skipIf(!lookup.path)("storefront and dashboard in Chromium", () => {
     });
   });
 
+  it("personalizes a single-page shop's client-side routes through the typed client", async () => {
+    const context = await browser.newContext({ userAgent: USER_AGENT });
+    const page = await context.newPage();
+    const spaVisitor = await consentingVisitor(context, page);
+    await page.goto(`${stack.workerUrl}/spa`);
+    const status = page.locator("#spa-status");
+    await expect.poll(() => status.getAttribute("data-mode")).toBe("personalized");
+    let fullLoads = 0;
+    page.on("load", () => fullLoads++);
+    const link = page.locator("#spa-root a[data-spa]").first();
+    const href = (await link.getAttribute("href"))!;
+    await link.click();
+    await page.waitForURL(`${stack.workerUrl}${href}`);
+    // A client-side route: no page load, a fresh decision for the product route applied.
+    await expect.poll(() => status.getAttribute("data-path")).toBe(href);
+    expect(fullLoads).toBe(0);
+    const variants = ((await status.getAttribute("data-variants")) ?? "")
+      .split(" ")
+      .filter(Boolean);
+    expect(variants.length).toBeGreaterThan(0);
+    // Every decision the shell has a slot for was applied with its marks.
+    const applied = await page
+      .locator("[data-vt-variant]")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-vt-variant")));
+    expect(applied.length).toBeGreaterThan(0);
+    for (const variant of applied) expect(variants).toContain(variant);
+    await shot(page, "spa-1-product-route");
+    // The route was recorded in the visitor's journey like a page view.
+    const exported = (await (
+      await context.request.get(`${stack.workerUrl}/__vitrine/v1/privacy/export`)
+    ).json()) as {
+      subject: { visitorIds: string[] };
+      devices: { deviceStorage: { touchpoints: { type: string; path: string }[] } }[];
+    };
+    expect(exported.subject.visitorIds).toEqual([spaVisitor]);
+    const paths = exported.devices[0]!.deviceStorage.touchpoints.filter(
+      (t) => t.type === "page_view",
+    ).map((t) => t.path);
+    expect(paths).toContain(href);
+    await context.close();
+  });
+
   it("lets an admin log in with the token and browse the dashboard pages", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();

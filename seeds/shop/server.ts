@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { indexCatalog } from "../catalog-index.ts";
@@ -17,6 +18,7 @@ import { errorPage, notFoundPage } from "./pages/not-found.ts";
 import { orderPage } from "./pages/order.ts";
 import { productPage } from "./pages/product.ts";
 import { searchPage } from "./pages/search.ts";
+import { spaPage } from "./pages/spa.ts";
 import { SHOP_CSS } from "./styles.ts";
 import { orderPath, parseListing, productPath } from "./urls.ts";
 
@@ -71,10 +73,12 @@ export function startShop(opts: ShopOptions = {}): Promise<ShopServer> {
   });
 }
 
+const SPA_SCRIPT = readFileSync(new URL("./spa/spa-app.js", import.meta.url), "utf8");
+
 type Assets = { productsJson: string; images: Map<string, string> };
 
 const GET_ROUTES =
-  /^\/($|c\/|p\/|search$|bestsellers$|cart$|checkout$|order\/|faq$|img\/|assets\/|api\/|robots\.txt$)/;
+  /^\/($|c\/|p\/|search$|bestsellers$|cart$|checkout$|order\/|faq$|img\/|assets\/|api\/|spa\b|robots\.txt$)/;
 const POST_ROUTES = new Set(["/cart/add", "/cart/remove", "/checkout"]);
 
 async function handle(ctx: ShopContext, assets: Assets, req: IncomingMessage): Promise<Reply> {
@@ -128,6 +132,17 @@ async function handle(ctx: ShopContext, assets: Assets, req: IncomingMessage): P
   if (path === "/search") return page(searchPage(ctx, url.searchParams.get("q") ?? ""));
   if (path === "/bestsellers") return page(bestsellersPage(ctx));
   if (path === "/faq") return page(faqPage(ctx));
+  // The single-page example: one shell for all its client-side routes.
+  if (path === "/spa" || path.startsWith("/spa/p/")) return page(spaPage(ctx));
+  if (path === "/assets/spa.js") {
+    return {
+      status: 200,
+      contentType: "text/javascript; charset=utf-8",
+      cacheControl: CACHE.asset,
+      body: SPA_SCRIPT,
+      etag: true,
+    };
+  }
   // Pages built from the visitor's cookie or order: never shared, never stored.
   if (path === "/cart")
     return htmlReply(cartPage(ctx, readCart(req.headers.cookie, index)), CACHE.private);
