@@ -1,5 +1,11 @@
 import { CHANNELS, DEVICE_CLASSES, PAGE_TYPES } from "../model/context.ts";
-import { BUYER_MODES, JOURNEY_STAGES, LIFECYCLES, VALUE_TIERS } from "../model/profile.ts";
+import {
+  BUYER_MODES,
+  DAYPARTS,
+  JOURNEY_STAGES,
+  LIFECYCLES,
+  VALUE_TIERS,
+} from "../model/profile.ts";
 
 // The model's runtime lists, re-exported where rules are validated.
 export { CHANNELS, DEVICE_CLASSES, PAGE_TYPES } from "../model/context.ts";
@@ -43,6 +49,34 @@ export const FIELDS = {
   "profile.valueTier": { type: "enum", scope: "profile", values: VALUE_TIERS, doc: "Value tier" },
   "profile.visitCount": { type: "number", scope: "profile", doc: "Visits so far" },
   "profile.orderCount": { type: "number", scope: "profile", doc: "Orders so far" },
+  "profile.visits30d": { type: "number", scope: "profile", doc: "Visits in the last 30 days" },
+  "profile.totalSpentCents": { type: "number", scope: "profile", doc: "Lifetime spend in cents" },
+  "profile.giftScore": {
+    type: "number",
+    scope: "profile",
+    doc: "0-1: how likely they buy for someone else",
+  },
+  "profile.rfm.r": { type: "number", scope: "profile", doc: "RFM recency score, 1-5" },
+  "profile.rfm.f": { type: "number", scope: "profile", doc: "RFM frequency score, 1-5" },
+  "profile.rfm.m": { type: "number", scope: "profile", doc: "RFM monetary score, 1-5" },
+  "profile.preferredDevice": {
+    type: "enum",
+    scope: "profile",
+    values: DEVICE_CLASSES,
+    doc: "Device of most visits",
+  },
+  "profile.preferredChannel": {
+    type: "enum",
+    scope: "profile",
+    values: CHANNELS,
+    doc: "Channel of most visits",
+  },
+  "profile.daypart": {
+    type: "enum",
+    scope: "profile",
+    values: DAYPARTS,
+    doc: "When in their local day they are usually active",
+  },
   "session.journeyStage": {
     type: "enum",
     scope: "session",

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Rule } from "./config-schema.ts";
 import { FIELD_NAMES, FIELDS } from "./fields.ts";
+import { buildProfile, noProducts } from "../profile/index.ts";
 import { compileRule, evaluateRule } from "./targeting.ts";
 import {
   cartSession,
@@ -30,6 +31,13 @@ const full = input({
     orderCount: 2,
     lifecycle: "active",
     valueTier: "high",
+    visits30d: 3,
+    totalSpentCents: 12_000,
+    giftScore: 0.2,
+    rfm: { r: 4, f: 3, m: 5 },
+    preferredDevice: "mobile",
+    preferredChannel: "email",
+    daypart: "morning",
   }),
   session: cartSession(4200, { pageViews: 9, journeyStage: "checkout" }),
 });
@@ -279,5 +287,45 @@ describe("missing data never throws and never matches by accident", () => {
     expect(
       match({ field: "profile.topMode", op: "neq", value: "methodical" }, undecided).matched,
     ).toBe(false);
+  });
+});
+
+describe("profile facts from the builder", () => {
+  const t0 = Date.UTC(2026, 10, 2, 19);
+  const events = Array.from({ length: 6 }, (_, i) => ({
+    id: `e${i}`,
+    type: "page_view" as const,
+    at: t0 + i * 24 * 3600 * 1000,
+    sessionId: `s${i}`,
+    path: "/",
+    pageType: "home" as const,
+    productId: null,
+    categoryId: null,
+    channel: "social" as const,
+    device: "mobile" as const,
+    valueCents: null,
+    data: { localHour: 20 },
+  }));
+  const built = buildProfile(events, noProducts, t0 + 6 * 24 * 3600 * 1000, "v1");
+  const on = input({ profile: built, session: null });
+
+  it("targets habits the builder infers: device, channel, daypart, recent visits", () => {
+    expect(match({ field: "profile.preferredDevice", op: "eq", value: "mobile" }, on).matched).toBe(
+      true,
+    );
+    expect(
+      match({ field: "profile.preferredChannel", op: "eq", value: "social" }, on).matched,
+    ).toBe(true);
+    expect(match({ field: "profile.daypart", op: "eq", value: "evening" }, on).matched).toBe(true);
+    expect(match({ field: "profile.visits30d", op: "gte", value: 6 }, on).matched).toBe(true);
+    expect(match({ field: "profile.totalSpentCents", op: "eq", value: 0 }, on).matched).toBe(true);
+  });
+
+  it("treats facts missing from older profiles as missing, not as zero", () => {
+    const legacy = input({ profile: profile({}), session: null });
+    expect(match({ field: "profile.giftScore", op: "exists", value: false }, legacy).matched).toBe(
+      true,
+    );
+    expect(match({ field: "profile.rfm.r", op: "gte", value: 1 }, legacy).matched).toBe(false);
   });
 });
