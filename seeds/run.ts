@@ -1,13 +1,14 @@
-import { eq, type Table } from "drizzle-orm";
+import { eq, sql, type Table } from "drizzle-orm";
 import { pathToFileURL } from "node:url";
 import * as schema from "../schema/index.ts";
 import { connect, isLocalDatabase, type Connection } from "../dev/database.ts";
 import { generateCatalog } from "./catalog.ts";
 import { generateExposures, loadDemoConfig } from "./experiments.ts";
 import { generateHistories } from "./histories.ts";
+import { withProfiles } from "./profiles.ts";
 
 /** Bump when the generators change so an existing local database is re-seeded. */
-export const SEED_VERSION = 2;
+export const SEED_VERSION = 3;
 const SEED_STATE = "seed";
 // Fixed clock: the same seed gives the same rows, so re-running inserts nothing new.
 const SEED_NOW = Date.UTC(2026, 10, 1);
@@ -62,10 +63,11 @@ export async function seedDatabase(
     }
     const catalog = generateCatalog({ now: SEED_NOW });
     // Personas are the generator's ground truth for tests and evaluation, not data to store.
-    const { personaOf: _personas, ...histories } = generateHistories(catalog, {
+    const { personaOf: _personas, ...generated } = generateHistories(catalog, {
       now: SEED_NOW,
       visitors: options.visitors,
     });
+    const histories = withProfiles(generated, catalog, SEED_NOW);
     // Exposures as the Worker would have logged them under the demo configuration.
     const experimentData = generateExposures(histories, loadDemoConfig(), SEED_NOW);
     const data: Record<string, Record<string, unknown>[]> = {
@@ -78,10 +80,17 @@ export async function seedDatabase(
       const list = data[name] ?? [];
       for (let i = 0; i < list.length; i += CHUNK) {
         const chunk = list.slice(i, i + CHUNK);
-        await db
-          .insert(table)
-          .values(chunk as never)
-          .onConflictDoNothing();
+        const insert = db.insert(table).values(chunk as never);
+        // Profiles are derived data: an older seed's visitors get them on re-seeding.
+        await (table === schema.visitors
+          ? insert.onConflictDoUpdate({
+              target: schema.visitors.id,
+              set: {
+                profile: sql`excluded.profile`,
+                profileVersion: sql`excluded.profile_version`,
+              },
+            })
+          : insert.onConflictDoNothing());
       }
       rows[name] = list.length;
       log(`${name}: ${list.length}`);
