@@ -20,6 +20,9 @@ try {
   console.log(`
 Vitrine local stack is up (Ctrl-C stops everything):
   shop through Vitrine   ${stack.workerUrl}/
+  single-page example    ${stack.workerUrl}/spa
+  dashboard              ${stack.workerUrl}/__vitrine/dashboard  (log in with the admin token)
+  edge API (OpenAPI)     ${stack.workerUrl}/__vitrine/v1/openapi.json
   edge API health        ${stack.workerUrl}/__vitrine/v1/health
   demo shop origin       ${stack.shopUrl}/
   libSQL (Turso) server  ${stack.dbUrl}  (token: ${LOCAL_TOKEN}, file .data/local.db)

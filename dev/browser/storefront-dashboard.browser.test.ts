@@ -2,10 +2,9 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Profile } from "../../workers/edge/model/profile.ts";
 import { startStack, type Stack } from "../stack.ts";
 import { findOrInstallChromium } from "./chromium.ts";
-import { freePort, putLocalKv } from "./local-stack.ts";
+import { freePort } from "./local-stack.ts";
 
 /**
  * The real thing in a real browser: the local stack (libSQL, demo shop, `wrangler dev`) on its
@@ -33,28 +32,6 @@ const log: string[] = [];
 
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
-
-function profile(visitorId: string, topMode: Profile["topMode"]): Profile {
-  const modes = { competitive: 0.1, methodical: 0.1, spontaneous: 0.1, humanistic: 0.1 };
-  if (topMode) modes[topMode] = 0.7;
-  return {
-    v: 1,
-    visitorId,
-    updatedAt: Date.now(),
-    buyerModes: modes,
-    topMode,
-    segments: [],
-    lifecycle: "new",
-    valueTier: "none",
-    visitCount: 1,
-    orderCount: 0,
-    categoryAffinity: {},
-    brandAffinity: {},
-    priceBand: null,
-    purchasedProducts: [],
-    watchedOutOfStock: [],
-  };
-}
 
 describe.skipIf(!lookup.path)("storefront and dashboard in Chromium", () => {
   beforeAll(async () => {
@@ -101,41 +78,58 @@ describe.skipIf(!lookup.path)("storefront and dashboard in Chromium", () => {
   const clickedVariant = "competitive-bestsellers";
   const click = { href: "", stored: undefined as unknown, pageErrors: [] as string[] };
 
-  it("personalizes the storefront by consent and buyer mode; a recommended product opens", async () => {
+  /** Reloads the home page until the visitor's profile (rebuilt by their Durable Object) shows. */
+  async function homeUntil(page: Page, variant: string) {
+    const module = page.locator(`[data-vt-variant="${variant}"]`);
+    for (let i = 0; i < 30 && (await module.count()) === 0; i++) {
+      await page.waitForTimeout(500);
+      await page.goto(`${stack.workerUrl}/`);
+    }
+    await expect(module.first().isVisible()).resolves.toBe(true);
+    return module.first();
+  }
+
+  /** Product links on a page that are the shop's own (not injected modules). */
+  const shopProducts = (page: Page) =>
+    page
+      .locator("main a[href^='/p/']:not([data-vt-slot] a)")
+      .evaluateAll((as) => [...new Set(as.map((a) => a.getAttribute("href")!))]);
+
+  it("personalizes the storefront by behaviour and buyer mode; a recommended product opens", async () => {
+    // A visitor who reads reviews: the tracker reports it, the Durable Object folds it into
+    // the profile, the home page turns humanistic.
+    const reader = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      userAgent: USER_AGENT,
+    });
+    const readerPage = await reader.newPage();
+    await consentingVisitor(reader, readerPage);
+    for (const path of (await shopProducts(readerPage)).slice(0, 3)) {
+      await readerPage.goto(`${stack.workerUrl}${path}`);
+      await readerPage.locator("#reviews").scrollIntoViewIfNeeded();
+      await readerPage.waitForTimeout(300);
+    }
+    const humanistic = await homeUntil(readerPage, "humanistic-top-rated");
+    await shot(readerPage, "storefront-2-humanistic");
+    const humanisticLinks = await humanistic
+      .locator("a")
+      .evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    await reader.close();
+
+    // A visitor who consults the bestseller ranking between products turns competitive.
     const context = await browser.newContext({
       viewport: { width: 1280, height: 900 },
       userAgent: USER_AGENT,
     });
     const page = await context.newPage();
     visitorId = await consentingVisitor(context, page);
-    const persist = `${root}${DATA_DIR}/wrangler`;
-
-    // The visitor's Durable Object will write profiles to KV; here the test writes two.
-    await putLocalKv(
-      "PROFILES",
-      `profile:${visitorId}`,
-      JSON.stringify(profile(visitorId, "humanistic")),
-      persist,
-    );
-    await page.reload();
-    const humanistic = page.locator('[data-vt-variant="humanistic-top-rated"]');
-    await expect(humanistic.first().isVisible()).resolves.toBe(true);
-    await shot(page, "storefront-2-humanistic");
-    const humanisticLinks = await humanistic
-      .first()
-      .locator("a")
-      .evaluateAll((as) => as.map((a) => a.getAttribute("href")));
-
-    await putLocalKv(
-      "PROFILES",
-      `profile:${visitorId}`,
-      JSON.stringify(profile(visitorId, "competitive")),
-      persist,
-    );
-    await page.reload();
+    for (let i = 0; i < 2; i++) {
+      await page.goto(`${stack.workerUrl}/bestsellers`);
+      const [first] = await shopProducts(page);
+      await page.goto(`${stack.workerUrl}${first}`);
+    }
+    const module = await homeUntil(page, clickedVariant);
     expect(await page.locator('[data-vt-variant="humanistic-top-rated"]').count()).toBe(0);
-    const module = page.locator(`[data-vt-variant="${clickedVariant}"]`).first();
-    await expect(module.isVisible()).resolves.toBe(true);
     await shot(page, "storefront-3-competitive");
     const links = module.locator("a[href^='/p/']");
     expect(await links.count()).toBeGreaterThan(0);
