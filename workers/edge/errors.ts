@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { z } from "zod";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { LoopDetectedError, OriginUnavailableError } from "./proxy/forward.ts";
@@ -14,6 +15,22 @@ export class ApiError extends HTTPException {
   ) {
     super(status, { message });
   }
+}
+
+/**
+ * Validates input with a zod schema; a failure is a 400 naming the first failing field
+ * (`lines.0.quantity: Too small ...`), which is what a client needs to fix the request.
+ */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  code: string,
+): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.join(".") || "body";
+  throw new ApiError(400, code, `${field}: ${issue.message}`, { field });
 }
 
 type Envelope = { code: string; message: string; requestId: string; details?: unknown };

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { annotations } from "../../../schema/index.ts";
 import { createDb } from "../db/client.ts";
-import { ApiError } from "../errors.ts";
+import { ApiError, parseInput } from "../errors.ts";
 import { settingsOf } from "../settings.ts";
 import {
   eraseSubject,
@@ -30,12 +30,8 @@ export const Annotation = z.strictObject({
   body: z.string().trim().min(1).max(4000),
 });
 
-function subjectIdOf(raw: string): string {
-  const parsed = SubjectId.safeParse(raw);
-  if (!parsed.success)
-    throw new ApiError(400, "invalid_id", `id: ${parsed.error.issues[0]!.message}`);
-  return parsed.data;
-}
+const subjectIdOf = (raw: string): string =>
+  parseInput(z.object({ id: SubjectId }), { id: raw }, "invalid_id").id;
 
 /**
  * The single customer view for staff: profile, journey across devices, orders, consents and
@@ -57,18 +53,14 @@ export const adminCustomers = new Hono<{ Bindings: Env }>()
   })
   .post("/:id/annotations", async (c) => {
     const subjectId = subjectIdOf(c.req.param("id"));
-    const parsed = Annotation.safeParse(await c.req.json().catch(() => undefined));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new ApiError(
-        400,
-        "invalid_annotation",
-        `${issue.path.join(".") || "body"}: ${issue.message}`,
-      );
-    }
+    const note = parseInput(
+      Annotation,
+      await c.req.json().catch(() => undefined),
+      "invalid_annotation",
+    );
     const [row] = await createDb(settingsOf(c.env))
       .insert(annotations)
-      .values({ subjectId, ...parsed.data, createdAt: Date.now() })
+      .values({ subjectId, ...note, createdAt: Date.now() })
       .returning();
     return c.json(row, 201);
   })

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { consents } from "../../../schema/index.ts";
 import { createDb } from "../db/client.ts";
-import { ApiError } from "../errors.ts";
+import { ApiError, parseInput } from "../errors.ts";
 import {
   COOKIE,
   consentCookie,
@@ -45,16 +45,7 @@ export const consent = new Hono<{ Bindings: Env }>()
         throw new ApiError(400, "invalid_json", "The body is not valid JSON");
       });
     }
-    const parsed = ConsentChoice.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new ApiError(
-        400,
-        "invalid_consent",
-        `${issue.path.join(".") || "body"}: ${issue.message}`,
-      );
-    }
-    const choice = parsed.data;
+    const choice = parseInput(ConsentChoice, raw, "invalid_consent");
     const now = Date.now();
     const url = new URL(c.req.url);
     const cookies = await readSignedCookies(c.req.header("cookie") ?? null, settings.cookieSecret);

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { PAGE_TYPES } from "../model/context.ts";
-import { ApiError } from "../errors.ts";
+import { parseInput } from "../errors.ts";
 import { planPage } from "../personalize/page-plan.ts";
 import {
   lookupTiming,
@@ -55,16 +55,11 @@ type DecideAnswer = z.infer<typeof DecideAnswer>;
  */
 export const decideApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post("/", async (c) => {
   const settings = settingsOf(c.env);
-  const parsed = DecideRequest.safeParse(await c.req.json().catch(() => undefined));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ApiError(
-      400,
-      "invalid_request",
-      `${issue.path.join(".") || "body"}: ${issue.message}`,
-    );
-  }
-  const body = parsed.data;
+  const body = parseInput(
+    DecideRequest,
+    await c.req.json().catch(() => undefined),
+    "invalid_request",
+  );
   const request = c.req.raw;
   const visit = await prepareVisit({
     request,

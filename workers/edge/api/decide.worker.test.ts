@@ -9,6 +9,7 @@ import demoConfig from "../../../seeds/config/demo-config.json";
 import { forgetMerchModel } from "../catalog/model-store.ts";
 import { forgetActiveConfig } from "../config/config-store.ts";
 import { inHoldout } from "../decide/index.ts";
+import { modeProfile } from "../decide/test-fixtures.ts";
 import worker from "../index.ts";
 import { profileKey } from "../personalize/profile-store.ts";
 import { ADMIN, BROWSER_UA, call, consenting } from "../test-support.ts";
@@ -62,24 +63,11 @@ describe("decision API for single-page shops", () => {
     while (inHoldout(visitorId, demoConfig.holdout));
     await env.PROFILES.put(
       profileKey(visitorId),
-      JSON.stringify({
-        v: 1,
-        visitorId,
-        updatedAt: Date.now(),
-        buyerModes: { competitive: 0.1, methodical: 0.7, spontaneous: 0.1, humanistic: 0.1 },
-        topMode: "methodical",
-        segments: ["returning"],
-        lifecycle: "active",
-        valueTier: "low",
-        visitCount: 3,
-        orderCount: 0,
-        categoryAffinity: {},
-        brandAffinity: {},
-        priceBand: null,
-        purchasedProducts: [],
-        watchedOutOfStock: [],
-      }),
+      JSON.stringify(
+        modeProfile("methodical", { visitorId, updatedAt: Date.now(), visitCount: 3 }),
+      ),
     );
+
     const headers = await consenting(visitorId);
     for (const path of ["/", productPath]) {
       const page = await call(path, { headers });

@@ -4,7 +4,7 @@ import type { Db } from "../db/client.ts";
 import type { TrackedEvent } from "../model/events.ts";
 import type { Profile } from "../model/profile.ts";
 import { readProfile } from "../personalize/profile-store.ts";
-import { eraseVisitorRecords, readVisitorRecords } from "./turso-sink.ts";
+import { eraseVisitorRecords, readVisitorRecords } from "./records.ts";
 
 /**
  * A person as the admin and privacy endpoints see them: one visitor id, or a customer (hashed

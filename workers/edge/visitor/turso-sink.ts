@@ -1,8 +1,6 @@
-import { eq, inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import {
-  annotations,
-  consents,
   customers,
   events,
   exposures,
@@ -88,103 +86,4 @@ export async function writeFlush(db: Db, plan: FlushPlan): Promise<void> {
   for (const rows of chunks(plan.exposures))
     statements.push(db.insert(exposures).values(rows).onConflictDoNothing());
   await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
-}
-
-/** Everything Turso holds about some visitor ids (a person's devices), for access requests. */
-export async function readVisitorRecords(db: Db, visitorIds: string[]) {
-  const orderRows = await db.select().from(orders).where(inArray(orders.visitorId, visitorIds));
-  const [
-    visitorRows,
-    sessionRows,
-    eventRows,
-    lineRows,
-    exposureRows,
-    consentRows,
-    identityRows,
-    notes,
-  ] = await Promise.all([
-    db.select().from(visitors).where(inArray(visitors.id, visitorIds)),
-    db
-      .select()
-      .from(sessions)
-      .where(inArray(sessions.visitorId, visitorIds))
-      .orderBy(sessions.startedAt),
-    db
-      .select()
-      .from(events)
-      .where(inArray(events.visitorId, visitorIds))
-      .orderBy(events.occurredAt, events.seq),
-    orderRows.length
-      ? db
-          .select()
-          .from(orderLines)
-          .where(
-            inArray(
-              orderLines.orderId,
-              orderRows.map((o) => o.id),
-            ),
-          )
-      : Promise.resolve([]),
-    db.select().from(exposures).where(inArray(exposures.visitorId, visitorIds)),
-    db
-      .select()
-      .from(consents)
-      .where(inArray(consents.visitorId, visitorIds))
-      .orderBy(consents.createdAt),
-    db.select().from(identities).where(inArray(identities.visitorId, visitorIds)),
-    db
-      .select()
-      .from(annotations)
-      .where(inArray(annotations.subjectId, visitorIds))
-      .orderBy(annotations.createdAt),
-  ]);
-  return {
-    visitors: visitorRows,
-    identities: identityRows,
-    sessions: sessionRows,
-    events: eventRows,
-    orders: orderRows.map((o) => ({ ...o, lines: lineRows.filter((l) => l.orderId === o.id) })),
-    exposures: exposureRows,
-    consents: consentRows,
-    annotations: notes,
-  };
-}
-
-/** Deletes every row about these visitor ids (and, given, their customer record), in one transaction. */
-export async function eraseVisitorRecords(
-  db: Db,
-  visitorIds: string[],
-  customerId: string | null,
-): Promise<number> {
-  if (!visitorIds.length && !customerId) return 0;
-  const ids = visitorIds.length ? visitorIds : ["\u0000"];
-  const subjects = customerId ? [...ids, customerId] : ids;
-  const results = await db.batch([
-    db
-      .delete(orderLines)
-      .where(
-        inArray(
-          orderLines.orderId,
-          db.select({ id: orders.id }).from(orders).where(inArray(orders.visitorId, ids)),
-        ),
-      ),
-    db.delete(orders).where(inArray(orders.visitorId, ids)),
-    db.delete(events).where(inArray(events.visitorId, ids)),
-    db.delete(sessions).where(inArray(sessions.visitorId, ids)),
-    db.delete(exposures).where(inArray(exposures.visitorId, ids)),
-    db.delete(consents).where(inArray(consents.visitorId, ids)),
-    db.delete(identities).where(inArray(identities.visitorId, ids)),
-    db.delete(annotations).where(inArray(annotations.subjectId, subjects)),
-    db.delete(visitors).where(inArray(visitors.id, ids)),
-    ...(customerId
-      ? [
-          db.delete(identities).where(eq(identities.customerId, customerId)),
-          db.delete(customers).where(eq(customers.id, customerId)),
-        ]
-      : []),
-  ]);
-  return results.reduce<number>(
-    (n, r) => n + ((r as { rowsAffected?: number }).rowsAffected ?? 0),
-    0,
-  );
 }

@@ -22,7 +22,8 @@ import {
   PROFILE_MIN_INTERVAL_MS,
   writeProfile,
 } from "./profile-sync.ts";
-import { eraseVisitorRecords, readVisitorRecords, writeFlush } from "./turso-sink.ts";
+import { eraseVisitorRecords, readVisitorRecords } from "./records.ts";
+import { writeFlush } from "./turso-sink.ts";
 
 export type TrackResult = { accepted: number; duplicates: number; session: SessionState };
 export type IngestResult =

@@ -1,19 +1,11 @@
-import { desc, eq, inArray, or, sql } from "drizzle-orm";
-import {
-  annotations,
-  consents,
-  customers,
-  events,
-  exposures,
-  identities,
-  orderLines,
-  orders,
-  sessions,
-  visitors,
-} from "../../../../schema/index.ts";
+import { eq, sql } from "drizzle-orm";
+import { customers, identities, orders, visitors } from "../../../../schema/index.ts";
 import type { Db } from "../../db/client.ts";
+import { readVisitorRecords } from "../../visitor/records.ts";
 
 const MAX_ID_LENGTH = 200;
+/** Rows of each kind a page shows, newest first. */
+const PAGE = 100;
 
 /**
  * What Turso holds about one person, found by a visitor id, a customer id or an order id:
@@ -70,71 +62,11 @@ export async function customerView(db: Db, rawId: string) {
       .where(eq(visitors.customerId, customer.id));
     for (const o of others) if (!visitorIds.includes(o.id)) visitorIds.push(o.id);
   }
-  const subjects = customer ? [...visitorIds, customer.id] : visitorIds;
-  const [visitorRows, visits, recent, orderRows, consentRows, exposureRows, notes] =
-    await Promise.all([
-      db.select().from(visitors).where(inArray(visitors.id, visitorIds)),
-      db
-        .select()
-        .from(sessions)
-        .where(inArray(sessions.visitorId, visitorIds))
-        .orderBy(desc(sessions.startedAt))
-        .limit(50),
-      db
-        .select()
-        .from(events)
-        .where(inArray(events.visitorId, visitorIds))
-        .orderBy(desc(events.occurredAt))
-        .limit(100),
-      db
-        .select()
-        .from(orders)
-        .where(
-          customer
-            ? or(inArray(orders.visitorId, visitorIds), eq(orders.customerId, customer.id))
-            : inArray(orders.visitorId, visitorIds),
-        )
-        .orderBy(desc(orders.createdAt))
-        .limit(50),
-      db
-        .select()
-        .from(consents)
-        .where(inArray(consents.visitorId, visitorIds))
-        .orderBy(desc(consents.createdAt))
-        .limit(50),
-      db.select().from(exposures).where(inArray(exposures.visitorId, visitorIds)),
-      db
-        .select()
-        .from(annotations)
-        .where(inArray(annotations.subjectId, subjects))
-        .orderBy(desc(annotations.createdAt))
-        .limit(50),
-    ]);
-  const lines = orderRows.length
-    ? await db
-        .select()
-        .from(orderLines)
-        .where(
-          inArray(
-            orderLines.orderId,
-            orderRows.map((o) => o.id),
-          ),
-        )
-    : [];
-  return {
-    customer: customer ?? null,
-    visitorIds,
-    visitors: visitorRows,
-    sessions: visits,
-    events: recent,
-    orders: orderRows.map((o) => ({
-      ...o,
-      lines: lines.filter((l) => l.orderId === o.id).sort((a, b) => a.lineNo - b.lineNo),
-    })),
-    consents: consentRows,
-    exposures: exposureRows,
-    annotations: notes,
-  };
+  const records = await readVisitorRecords(db, visitorIds, {
+    customerId: customer?.id ?? null,
+    limit: PAGE,
+  });
+  return { customer: customer ?? null, visitorIds, ...records };
 }
 
 export type CustomerView = NonNullable<Awaited<ReturnType<typeof customerView>>>;
