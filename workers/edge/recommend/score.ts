@@ -116,20 +116,16 @@ function plan(req: ScoreRequest): Plan {
             weight: 1,
             reason: (n: string) => `Because ${n} is in your cart`,
           })),
-          ...req.recent
-            .slice(0, MAX_ANCHORS)
-            .map((id, i) => ({
-              id,
-              weight: RECENT_DECAY ** i,
-              reason: (n: string) => `Because you viewed ${n}`,
-            })),
-          ...req.purchased
-            .slice(0, MAX_ANCHORS)
-            .map((id, i) => ({
-              id,
-              weight: 0.5 * 0.9 ** i,
-              reason: (n: string) => `Because you bought ${n}`,
-            })),
+          ...req.recent.slice(0, MAX_ANCHORS).map((id, i) => ({
+            id,
+            weight: RECENT_DECAY ** i,
+            reason: (n: string) => `Because you viewed ${n}`,
+          })),
+          ...req.purchased.slice(0, MAX_ANCHORS).map((id, i) => ({
+            id,
+            weight: 0.5 * 0.9 ** i,
+            reason: (n: string) => `Because you bought ${n}`,
+          })),
         ],
         lists: [
           ["personal", 1],
