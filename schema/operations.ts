@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { epochMs, jsonText } from "./columns.ts";
 
 /** Every published personalization config, for audit and one-step rollback. */
@@ -47,3 +47,53 @@ export const jobState = sqliteTable("job_state", {
   value: jsonText<Record<string, unknown>>("value").notNull(),
   updatedAt: epochMs("updated_at").notNull(),
 });
+
+/**
+ * The trainer's running item-pair weights: per channel (co-view, co-cart, co-purchase) the
+ * number of visitor windows in which both items occurred, forward-decayed (each increment is
+ * scaled by exp((t - epoch) / tau), so old and new counts add up without rewriting rows).
+ * One row per unordered pair, `item_a < item_b`.
+ */
+export const itemPairs = sqliteTable(
+  "item_pairs",
+  {
+    itemA: text("item_a").notNull(),
+    itemB: text("item_b").notNull(),
+    view: real("view").notNull().default(0),
+    cart: real("cart").notNull().default(0),
+    buy: real("buy").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.itemA, t.itemB] })],
+);
+
+/** Per-item forward-decayed counts of visitor windows, per channel: the popularity damping. */
+export const itemStats = sqliteTable("item_stats", {
+  itemId: text("item_id").primaryKey(),
+  view: real("view").notNull().default(0),
+  cart: real("cart").notNull().default(0),
+  buy: real("buy").notNull().default(0),
+});
+
+/**
+ * Segments the nightly job recomputes for every buyer (a customer, or a visitor who bought
+ * without logging in): RFM quintiles against the whole population, value tier, lifecycle.
+ */
+export const segments = sqliteTable(
+  "segments",
+  {
+    subjectId: text("subject_id").primaryKey(),
+    /** customer or visitor */
+    subjectKind: text("subject_kind").notNull(),
+    recency: integer("recency").notNull(),
+    frequency: integer("frequency").notNull(),
+    monetary: integer("monetary").notNull(),
+    valueTier: text("value_tier").notNull(),
+    lifecycle: text("lifecycle").notNull(),
+    giftBuyer: integer("gift_buyer", { mode: "boolean" }).notNull().default(false),
+    orders: integer("orders").notNull(),
+    spentCents: integer("spent_cents").notNull(),
+    lastOrderAt: epochMs("last_order_at").notNull(),
+    computedAt: epochMs("computed_at").notNull(),
+  },
+  (t) => [index("segments_tier_idx").on(t.valueTier, t.lifecycle)],
+);

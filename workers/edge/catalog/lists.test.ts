@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { RequestContext } from "../model/context.ts";
 import type { CatalogItem } from "../model/catalog.ts";
 import type { Profile, SessionState } from "../model/profile.ts";
+import { trainFromInteractions } from "../recommend/model.ts";
 import { resolveList, type MerchModel } from "./lists.ts";
 
 const item = (id: string, categoryId: string, extra: Partial<CatalogItem> = {}): CatalogItem => ({
@@ -125,6 +126,62 @@ describe("resolveList", () => {
   it("returns nothing for product-bound lists off a product page", () => {
     expect(
       resolveList("similar", { model, context: context(), profile: null, session: null, limit: 3 }),
+    ).toEqual([]);
+  });
+});
+
+describe("resolveList with a trained model", () => {
+  // Visitors who look at w1 go on to w2 and r1; one bought w1 with strap s1.
+  const log = [
+    ...["a", "b", "c"].flatMap((v, i) => [
+      { visitor: v, item: "w1", at: i * 10 + 1, level: 0 as const },
+      { visitor: v, item: "w2", at: i * 10 + 2, level: 0 as const },
+    ]),
+    { visitor: "d", item: "w1", at: 40, level: 0 as const },
+    { visitor: "d", item: "r1", at: 41, level: 0 as const },
+    { visitor: "e", item: "w1", at: 50, level: 2 as const },
+    { visitor: "e", item: "s1", at: 51, level: 2 as const },
+  ];
+  const reco = trainFromInteractions(
+    log,
+    items.map((i) => ({ id: i.id, priceCents: i.priceCents, accessoryFor: i.accessoryFor })),
+  );
+  const withReco: MerchModel = { ...model, reco };
+
+  it("recommends from the session with a reason, skipping what was seen and sold out", () => {
+    const s = { ...session([]), recentProducts: ["w1"] };
+    const out = resolveList("recommended", {
+      model: withReco,
+      context: context(),
+      profile: null,
+      session: s,
+      limit: 3,
+    });
+    expect(out.map((i) => i.id)).not.toContain("w1");
+    expect(out.map((i) => i.id)).not.toContain("w3");
+    expect(out[0]).toMatchObject({ reason: expect.stringMatching(/^Because you viewed w1$/) });
+  });
+
+  it("lists what was bought with the page's product first", () => {
+    const out = resolveList("alsoBought", {
+      model: withReco,
+      context: context({ pageType: "product", productId: "w1" }),
+      profile: null,
+      session: null,
+      limit: 2,
+    });
+    expect(out[0]).toMatchObject({ id: "s1", reason: "Often bought with w1" });
+  });
+
+  it("still returns nothing for product-bound lists off a product page", () => {
+    expect(
+      resolveList("similar", {
+        model: withReco,
+        context: context(),
+        profile: null,
+        session: null,
+        limit: 3,
+      }),
     ).toEqual([]);
   });
 });

@@ -1,14 +1,31 @@
 import type { RequestContext } from "../model/context.ts";
 import type { CatalogItem, ListSource } from "../model/catalog.ts";
 import type { Profile, SessionState } from "../model/profile.ts";
+import type { RecoModel } from "../recommend/model.ts";
+import { recommend, type RecoSlot, type ScoreContext } from "../recommend/score.ts";
 import type { Rankings } from "../scheduled/rankings.ts";
 
-/** The published merchandising model: rankings plus the items they refer to. */
+/**
+ * The published merchandising model: rankings plus the items they refer to, and the trained
+ * recommendation model when one is published and loads (null: lists use popularity).
+ */
 export type MerchModel = Rankings & {
   version: string;
   generatedAt: number;
   items: Record<string, CatalogItem>;
+  reco?: RecoModel | null;
 };
+
+/** A listed product; `reason` says why it was picked ("Because you viewed X"), if known. */
+export type ListedItem = CatalogItem & { reason?: string | null };
+
+const RECO_SOURCES: ReadonlySet<ListSource> = new Set<RecoSlot>([
+  "similar",
+  "alsoBought",
+  "recommended",
+  "completePurchase",
+  "accessories",
+]);
 
 export type ListInput = {
   model: MerchModel;
@@ -24,7 +41,7 @@ export type ListInput = {
  * Resolves a named list to products worth showing now: in stock, not the product on the page,
  * not already in the cart or bought. Pure: the model comes in as data.
  */
-export function resolveList(source: ListSource, input: ListInput): CatalogItem[] {
+export function resolveList(source: ListSource, input: ListInput): ListedItem[] {
   const { model, context } = input;
   const current = context.productId ? model.items[context.productId] : undefined;
   const category =
@@ -39,11 +56,22 @@ export function resolveList(source: ListSource, input: ListInput): CatalogItem[]
   const inCategory = (ids: string[]) =>
     category ? ids.filter((id) => model.items[id]?.categoryId === category) : ids;
 
+  if (model.reco && RECO_SOURCES.has(source)) {
+    if ((source === "similar" || source === "alsoBought") && !current) return [];
+    return fromModel(source as RecoSlot, model, input, current?.id ?? null, category);
+  }
+
   let ids: string[];
   switch (source) {
     case "bestsellers":
-    case "trending":
       ids = category ? (model.bestsellersByCategory[category] ?? []) : model.bestsellers;
+      break;
+    case "trending":
+      // Hot right now; bestsellers where nothing is moving (or an older model has no list).
+      ids = [
+        ...inCategory(model.trending ?? []),
+        ...(category ? (model.bestsellersByCategory[category] ?? []) : model.bestsellers),
+      ];
       break;
     case "topRated":
       ids = inCategory(model.topRated);
@@ -79,6 +107,33 @@ export function resolveList(source: ListSource, input: ListInput): CatalogItem[]
     if (out.length >= input.limit) break;
   }
   return out;
+}
+
+/** Scored by the trained model (see recommend/score.ts), with reasons. */
+function fromModel(
+  slot: RecoSlot,
+  model: MerchModel,
+  input: ListInput,
+  current: string | null,
+  category: string | null,
+): ListedItem[] {
+  const ctx: ScoreContext = {
+    model: model.reco ?? null,
+    facts: (id) => model.items[id],
+    popularIn: (c) => sameCategory(model, c),
+    popular: model.bestsellers,
+  };
+  const picks = recommend(ctx, {
+    slot,
+    current,
+    recent: input.session?.recentProducts ?? [],
+    cart: input.session?.cart.lines.map((l) => l.productId) ?? [],
+    purchased: input.profile?.purchasedProducts ?? [],
+    affinity: input.profile?.categoryAffinity ?? {},
+    category,
+    limit: input.limit,
+  });
+  return picks.map((p) => ({ ...model.items[p.id]!, reason: p.reason }));
 }
 
 /** Bestsellers of the category first, then its best rated, so thin categories still fill up. */

@@ -33,7 +33,10 @@ export type ProductSource = Pick<
   | "stock"
   | "categoryId"
   | "brand"
->;
+> & {
+  /** Why a recommendation was picked ("Because you viewed X"); lists from the model set it. */
+  reason?: string | null;
+};
 
 /** A product as templates see it: formatted for display. */
 export type ProductCard = ProductSource & {
@@ -258,6 +261,8 @@ export function productCard(p: ProductSource, locale: string, rank: number): Pro
     ratingText: p.rating.toFixed(1),
     inStock: p.stock > 0,
     lowStock: p.stock > 0 && p.stock <= 5,
+    // Only when known, so templates can test it with {{#reason}}.
+    ...(p.reason ? { reason: p.reason } : {}),
   };
 }
 

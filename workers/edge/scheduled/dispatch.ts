@@ -1,13 +1,23 @@
 import { settingsOf } from "../settings.ts";
 import { publishRankings } from "./publish-rankings.ts";
+import { recomputeSegments } from "./recompute-segments.ts";
 import { enforceEventRetention } from "./retention.ts";
+import { trainRecommendations } from "./train-recommendations.ts";
 
 type Job = (env: Env, controller: ScheduledController) => Promise<unknown>;
 
 /** Cron expression (exactly as in wrangler.toml) -> the jobs it runs. */
 export const JOBS: Record<string, Job[]> = {
-  "*/15 * * * *": [(env, c) => publishRankings(env, settingsOf(env), c.scheduledTime)],
-  "30 3 * * *": [(env, c) => enforceEventRetention(settingsOf(env), c.scheduledTime)],
+  // Rankings and the incremental trainer (each run folds in at most a bounded batch of events).
+  "*/15 * * * *": [
+    (env, c) => publishRankings(env, settingsOf(env), c.scheduledTime),
+    (env, c) => trainRecommendations(env, settingsOf(env), c.scheduledTime),
+  ],
+  // Nightly: retention, then segments over the whole buyer population.
+  "30 3 * * *": [
+    (env, c) => enforceEventRetention(settingsOf(env), c.scheduledTime),
+    (env, c) => recomputeSegments(settingsOf(env), c.scheduledTime),
+  ],
 };
 
 /** The scheduled entry point: runs the jobs of the cron that fired; unknown crons are logged. */

@@ -1,16 +1,18 @@
-import { desc, gte, sql } from "drizzle-orm";
-import { orderLines, orders, products, trainingRuns } from "../../../schema/index.ts";
+import { and, desc, gte, inArray, isNotNull, max, sql } from "drizzle-orm";
+import { events, orderLines, orders, products, trainingRuns } from "../../../schema/index.ts";
 import { createDb } from "../db/client.ts";
 import type { Settings } from "../settings.ts";
 import type { MerchModel } from "../catalog/lists.ts";
 import type { CatalogItem } from "../model/catalog.ts";
-import { buildRankings } from "./rankings.ts";
+import { buildRankings, type ActivityBucket } from "./rankings.ts";
 
 /** KV keys of the published rankings: immutable versions plus one pointer that flips. */
 export const RANKINGS_POINTER = "rankings:current";
 export const rankingsKey = (version: string) => `rankings:v:${version}`;
 
-const SALES_WINDOW_MS = 30 * 24 * 3600 * 1000;
+const DAY_MS = 24 * 3600 * 1000;
+const SALES_WINDOW_MS = 30 * DAY_MS;
+const TRENDING_DAYS = 14;
 
 /** Shop URL of a product page; the demo shop's rule, overridable once catalogs carry URLs. */
 export const productPath = (slug: string) => `/p/${encodeURIComponent(slug)}`;
@@ -50,6 +52,8 @@ export async function publishRankings(
     const rankings = buildRankings(
       catalog,
       sales.map((s) => ({ ...s, units: Number(s.units) })),
+      {},
+      await recentActivity(db, now),
     );
     const version = String(now);
     const items: Record<string, CatalogItem> = {};
@@ -78,7 +82,11 @@ export async function publishRankings(
         status: "succeeded",
         finishedAt: Date.now(),
         modelVersion: version,
-        metrics: { products: catalog.length, productsSold: sales.length },
+        metrics: {
+          products: catalog.length,
+          productsSold: sales.length,
+          trending: rankings.trending?.length ?? 0,
+        },
       })
       .where(sql`${trainingRuns.id} = ${runId}`);
     return published;
@@ -90,4 +98,43 @@ export async function publishRankings(
       .catch(() => undefined);
     throw err;
   }
+}
+
+/**
+ * Views and cart adds per product and day over the trending window, counted back from the
+ * latest activity (at most `now`): a shop with a quiet week still has a "hot" list of what
+ * moved last. Nothing in the last 30 days: no trending list.
+ */
+async function recentActivity(
+  db: ReturnType<typeof createDb>,
+  now: number,
+): Promise<ActivityBucket[]> {
+  const types = ["product_view", "add_to_cart"];
+  const [latest] = await db
+    .select({ at: max(events.occurredAt) })
+    .from(events)
+    .where(and(inArray(events.type, types), gte(events.occurredAt, now - SALES_WINDOW_MS)));
+  const end = Math.min(now, Number(latest?.at ?? 0));
+  if (!end) return [];
+  const daysAgo = sql<number>`cast((${end} - ${events.occurredAt}) / ${DAY_MS} as integer)`;
+  const rows = await db
+    .select({
+      productId: events.productId,
+      daysAgo,
+      weight: sql<number>`sum(case when ${events.type} = 'add_to_cart' then 3 else 1 end)`,
+    })
+    .from(events)
+    .where(
+      and(
+        inArray(events.type, types),
+        isNotNull(events.productId),
+        gte(events.occurredAt, end - TRENDING_DAYS * DAY_MS),
+      ),
+    )
+    .groupBy(events.productId, daysAgo);
+  return rows.map((r) => ({
+    productId: r.productId!,
+    daysAgo: Number(r.daysAgo),
+    weight: Number(r.weight),
+  }));
 }

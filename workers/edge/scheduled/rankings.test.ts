@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildRankings, shrunkRating, type ProductStats } from "./rankings.ts";
+import { buildRankings, shrunkRating, trendingScores, type ProductStats } from "./rankings.ts";
 
 const p = (
   id: string,
@@ -54,5 +54,36 @@ describe("buildRankings", () => {
     const r = buildRankings([...products, p("f", "shoes", 4, 1, 1)], sales, { size: 1 });
     expect(r.lowStock).toEqual(["f"]);
     expect(r.bestsellers).toHaveLength(1);
+  });
+});
+
+describe("trendingScores", () => {
+  const day = (productId: string, daysAgo: number, weight: number) => ({
+    productId,
+    daysAgo,
+    weight,
+  });
+
+  it("ranks a product taking off today above a steady one with more total activity", () => {
+    const steady = Array.from({ length: 14 }, (_, d) => day("steady", d, 10));
+    const rising = [day("rising", 0, 20), day("rising", 1, 4)];
+    const s = trendingScores([...steady, ...rising]);
+    // 24 events against the steady product's 140 in the window, yet it is hotter.
+    expect(s.get("rising")!).toBeGreaterThan(s.get("steady")!);
+  });
+
+  it("decays: the same burst counts less the longer ago it was", () => {
+    const s = trendingScores([day("today", 0, 10), day("lastWeek", 6, 10)]);
+    expect(s.get("today")!).toBeGreaterThan(s.get("lastWeek")! * 10);
+  });
+
+  it("puts trending in-stock products into the rankings", () => {
+    const r = buildRankings(
+      [p("a", "x", 4, 10), p("b", "x", 4, 10, 0), p("c", "x", 4, 10)],
+      [],
+      {},
+      [day("a", 0, 1), day("b", 0, 50), day("c", 0, 9)],
+    );
+    expect(r.trending).toEqual(["c", "a"]);
   });
 });

@@ -14,7 +14,12 @@ export type Rankings = {
   bestsellersByCategory: Record<string, string[]>;
   topRated: string[];
   lowStock: string[];
+  /** Hot right now (decayed velocity); absent in models published before it existed. */
+  trending?: string[];
 };
+
+/** Views and cart adds of one product on one day (0 = the latest day), cart adds weighted. */
+export type ActivityBucket = { productId: string; daysAgo: number; weight: number };
 
 export type RankingOptions = {
   size: number;
@@ -38,6 +43,7 @@ export function buildRankings(
   products: ProductStats[],
   sales: Sales[],
   options: Partial<RankingOptions> = {},
+  activity: ActivityBucket[] = [],
 ): Rankings {
   const { size, priorReviews, lowStockAt } = { ...DEFAULTS, ...options };
   const units = new Map(sales.map((s) => [s.productId, s.units]));
@@ -72,10 +78,47 @@ export function buildRankings(
     .slice(0, size)
     .map((p) => p.id);
 
+  const heat = trendingScores(activity);
+  const trending = inStock
+    .filter((p) => (heat.get(p.id) ?? 0) > 0)
+    .sort((a, b) => (heat.get(b.id) ?? 0) - (heat.get(a.id) ?? 0) || byId(a.id, b.id))
+    .slice(0, size)
+    .map((p) => p.id);
+
   return {
     bestsellers: sold.slice(0, size).map((p) => p.id),
     bestsellersByCategory,
     topRated,
     lowStock,
+    trending,
   };
+}
+
+/**
+ * "Hot": decayed velocity (activity halving every `halfLifeDays`) times how far it runs above
+ * the product's own baseline over the window, so a steady bestseller does not crowd out a
+ * product that suddenly takes off. `prior` keeps a product with two views from topping it.
+ */
+export function trendingScores(
+  activity: ActivityBucket[],
+  { halfLifeDays = 1, windowDays = 14, prior = 2 } = {},
+): Map<string, number> {
+  const velocity = new Map<string, number>();
+  const baseline = new Map<string, number>();
+  for (const a of activity) {
+    if (a.daysAgo < 0 || a.daysAgo >= windowDays) continue;
+    velocity.set(
+      a.productId,
+      (velocity.get(a.productId) ?? 0) + a.weight * 2 ** (-a.daysAgo / halfLifeDays),
+    );
+    baseline.set(a.productId, (baseline.get(a.productId) ?? 0) + a.weight / windowDays);
+  }
+  // The velocity sums a geometric series: scale it back to "per day" before comparing.
+  const perDay = 1 - 2 ** (-1 / halfLifeDays);
+  const out = new Map<string, number>();
+  for (const [id, v] of velocity) {
+    const rate = v * perDay;
+    out.set(id, rate * Math.sqrt((rate + prior) / ((baseline.get(id) ?? 0) + prior)));
+  }
+  return out;
 }

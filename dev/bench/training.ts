@@ -1,0 +1,221 @@
+import { spawnSync } from "node:child_process";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { decodeModel, encodeModel } from "../../workers/edge/recommend/codec.ts";
+import { accumulate, emptyCounts } from "../../workers/edge/recommend/cooccurrence.ts";
+import type { Interaction, Level } from "../../workers/edge/recommend/interactions.ts";
+import { buildModel, type CatalogFacts } from "../../workers/edge/recommend/model.ts";
+import { recommend, type ItemFacts } from "../../workers/edge/recommend/score.ts";
+
+/**
+ * npm run bench:training
+ *
+ * Training time and peak memory of the trainer's pure pipeline (co-occurrence accumulation,
+ * neighbour lists, EASE on the most popular items, binary encoding) for generated logs of
+ * 10k / 100k / 1M events over 1k / 10k items, each size in its own process so peak RSS is its
+ * own; then edge scoring per request on a 10k-item model (decode once, then score).
+ */
+
+const DAY = 86_400_000;
+
+/** A small deterministic PRNG (mulberry32): the same log on every run. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Shoppers with a favourite category (50 items each), Zipf-like popularity inside it, sessions
+ * of views with some cart adds and purchases, spread over 60 days.
+ */
+export function generateLog(events: number, items: number, seed = 1): Interaction[] {
+  const r = rng(seed);
+  const perCategory = 50;
+  const categories = Math.max(1, Math.floor(items / perCategory));
+  const zipf = (n: number) => Math.min(n - 1, Math.floor(n * Math.pow(r(), 2.2)));
+  const out: Interaction[] = [];
+  const end = Date.UTC(2026, 10, 1);
+  let visitor = 0;
+  while (out.length < events) {
+    const v = `v${visitor++}`;
+    const category = zipf(categories);
+    let at = end - Math.floor(r() * 60 * DAY);
+    const length = 2 + Math.floor(r() * 10);
+    for (let i = 0; i < length && out.length < events; i++) {
+      const c = r() < 0.85 ? category : Math.floor(r() * categories);
+      const item = `i${c * perCategory + zipf(perCategory)}`;
+      const p = r();
+      const level: Level = p < 0.03 ? 2 : p < 0.12 ? 1 : 0;
+      out.push({ visitor: v, item, at, level });
+      at += 30_000 + Math.floor(r() * 300_000);
+    }
+  }
+  return out;
+}
+
+function catalogOf(items: number): CatalogFacts[] {
+  return Array.from({ length: items }, (_, i) => ({
+    id: `i${i}`,
+    priceCents: i % 10 === 9 ? 1_500 : 20_000,
+    // Every tenth product is an accessory of the one before it.
+    accessoryFor: i % 10 === 9 ? [`i${i - 1}`] : [],
+  }));
+}
+
+type SizeResult = {
+  events: number;
+  items: number;
+  accumulateMs: number;
+  buildMs: number;
+  easeItems: number;
+  encodeMs: number;
+  pairs: number;
+  modelMiB: number;
+  peakRssMiB: number;
+  baseRssMiB: number;
+};
+
+function measureSize(events: number, items: number): SizeResult {
+  const baseRss = process.memoryUsage().rss;
+  const log = generateLog(events, items);
+  const catalog = catalogOf(items);
+  const epoch = log.reduce((t, i) => Math.max(t, i.at), 0);
+  const t0 = performance.now();
+  const counts = emptyCounts();
+  accumulate(counts, [], log, epoch);
+  const t1 = performance.now();
+  const model = buildModel(counts, catalog, { version: "bench", createdAt: epoch });
+  const t2 = performance.now();
+  const encoded = encodeModel(model);
+  const t3 = performance.now();
+  return {
+    events,
+    items,
+    accumulateMs: t1 - t0,
+    buildMs: t2 - t1,
+    easeItems: model.info.easeItems,
+    encodeMs: t3 - t2,
+    pairs: model.info.pairs,
+    modelMiB: encoded.manifest.byteLength / 2 ** 20,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    baseRssMiB: baseRss / 2 ** 20,
+  };
+}
+
+function measureScoring(items: number, requests: number) {
+  const log = generateLog(200_000, items, 7);
+  const counts = emptyCounts();
+  accumulate(
+    counts,
+    [],
+    log,
+    log.reduce((t, i) => Math.max(t, i.at), 0),
+  );
+  const model = buildModel(counts, catalogOf(items), { version: "bench", createdAt: 0 });
+  const { manifest, shards } = encodeModel(model);
+  const manifestJson = JSON.stringify(manifest);
+  const d0 = performance.now();
+  const decoded = decodeModel(JSON.parse(manifestJson), shards);
+  const decodeMs = performance.now() - d0;
+  const facts = new Map<string, ItemFacts>(
+    decoded.items.map((id, i) => [
+      id,
+      { name: `Item ${id}`, categoryId: `c${Math.floor(i / 50)}`, stock: i % 17 ? 5 : 0 },
+    ]),
+  );
+  const popular = decoded.items.slice(0, 100);
+  const ctx = {
+    model: decoded,
+    facts: (id: string) => facts.get(id),
+    popularIn: () => popular,
+    popular,
+  };
+  const r = rng(3);
+  const pick = () => decoded.items[Math.floor(r() * decoded.items.length)]!;
+  const slots = [
+    "recommended",
+    "similar",
+    "alsoBought",
+    "completePurchase",
+    "accessories",
+  ] as const;
+  const times: number[] = [];
+  for (let q = 0; q < requests; q++) {
+    const recent = Array.from({ length: 8 }, pick);
+    const req = {
+      slot: slots[q % slots.length]!,
+      current: pick(),
+      recent,
+      cart: [pick()],
+      purchased: [pick(), pick()],
+      affinity: { c1: 0.5, c2: 0.2 },
+      category: null,
+      limit: 10,
+    };
+    const t = performance.now();
+    recommend(ctx, req);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  const at = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]! * 1000;
+  return {
+    items,
+    modelMiB: manifest.byteLength / 2 ** 20,
+    manifestKiB: manifestJson.length / 1024,
+    shards: manifest.shards,
+    decodeMs,
+    p50us: at(0.5),
+    p99us: at(0.99),
+    meanUs: (times.reduce((s, t) => s + t, 0) / times.length) * 1000,
+  };
+}
+
+const f1 = (x: number) => x.toFixed(1);
+
+function main(): void {
+  const args = process.argv.slice(2);
+  if (args[0] === "--one") {
+    console.log(JSON.stringify(measureSize(Number(args[1]), Number(args[2]))));
+    return;
+  }
+  const sizes = [10_000, 100_000, 1_000_000];
+  const catalogs = [1_000, 10_000];
+  console.log(
+    "| events | items | accumulate s | build s (EASE items) | encode ms | pairs | model MiB | peak RSS MiB (base) |",
+  );
+  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+  for (const items of catalogs)
+    for (const events of sizes) {
+      const child = spawnSync(
+        process.execPath,
+        [
+          ...process.execArgv,
+          fileURLToPath(import.meta.url),
+          "--one",
+          String(events),
+          String(items),
+        ],
+        { encoding: "utf8", maxBuffer: 1 << 20 },
+      );
+      if (child.status !== 0) {
+        console.log(`| ${events} | ${items} | failed: ${child.stderr.trim().split("\n").at(-1)} |`);
+        continue;
+      }
+      const r = JSON.parse(child.stdout.trim().split("\n").at(-1)!) as SizeResult;
+      console.log(
+        `| ${events} | ${items} | ${f1(r.accumulateMs / 1000)} | ${f1(r.buildMs / 1000)} (${r.easeItems}) | ${f1(r.encodeMs)} | ${r.pairs} | ${f1(r.modelMiB)} | ${f1(r.peakRssMiB)} (${f1(r.baseRssMiB)}) |`,
+      );
+    }
+  const s = measureScoring(10_000, 20_000);
+  console.log(
+    `\nedge scoring, ${s.items}-item model (${f1(s.modelMiB)} MiB in ${s.shards} shards + ${f1(s.manifestKiB)} KiB manifest):` +
+      ` decode ${f1(s.decodeMs)} ms once per version; per request p50 ${f1(s.p50us)} µs, p99 ${f1(s.p99us)} µs, mean ${f1(s.meanUs)} µs (20,000 requests, 5 slot kinds)`,
+  );
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) main();

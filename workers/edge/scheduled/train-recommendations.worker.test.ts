@@ -1,0 +1,348 @@
+import {
+  createExecutionContext,
+  createScheduledController,
+  env,
+  waitOnExecutionContext,
+} from "cloudflare:test";
+import { and, eq, inArray, like } from "drizzle-orm";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  categories,
+  events,
+  itemPairs,
+  jobState,
+  modelVersions,
+  products,
+  segments,
+  trainingRuns,
+} from "../../../schema/index.ts";
+import { resolveList } from "../catalog/lists.ts";
+import { forgetMerchModel, loadMerchModel } from "../catalog/model-store.ts";
+import { createDb } from "../db/client.ts";
+import worker from "../index.ts";
+import type { RequestContext } from "../model/context.ts";
+import type { SessionState } from "../model/profile.ts";
+import { encodeModel } from "../recommend/codec.ts";
+import { accumulate, COOCCURRENCE_DEFAULTS, emptyCounts } from "../recommend/cooccurrence.ts";
+import { interactionsOf } from "../recommend/interactions.ts";
+import { neighboursOf, trainFromInteractions } from "../recommend/model.ts";
+import { settingsOf } from "../settings.ts";
+import {
+  manifestKey,
+  MODEL_POINTER,
+  publishModel,
+  readModel,
+  rollbackModel,
+  shardKey,
+} from "./publish-model.ts";
+import { publishRankings } from "./publish-rankings.ts";
+import { TRAINER_STATE, trainRecommendations } from "./train-recommendations.ts";
+
+const settings = settingsOf(env);
+const db = createDb(settings);
+const NOW = Date.UTC(2026, 10, 22);
+const MIN = 60_000;
+let clock = NOW - 3 * 3600_000;
+let eventNo = 0;
+// Every run gets its own time: run ids and model versions are derived from it.
+let tick = 0;
+const runAt = () => NOW + ++tick * 1000;
+
+/** Products of our own, so the seeded catalog's pairs never mix with what we assert. */
+const ids = ["tr-a", "tr-b", "tr-c", "tr-d", "tr-e"];
+
+async function addEvents(rows: [visitor: string, type: string, product: string][]) {
+  const values = rows.map(([visitorId, type, productId]) => {
+    const at = (clock += MIN);
+    return {
+      eventId: `tr-${eventNo++}`,
+      visitorId,
+      type,
+      occurredAt: at,
+      receivedAt: at,
+      productId: type === "purchase" ? null : productId,
+      payload: type === "purchase" ? { lines: [{ productId, quantity: 1 }] } : {},
+    };
+  });
+  await db.insert(events).values(values);
+  return values;
+}
+
+/** Runs the trainer until it has read everything; returns every run's result. */
+async function catchUp(options: Parameters<typeof trainRecommendations>[3] = {}) {
+  const results = [];
+  for (let i = 0; i < 200; i++) {
+    const r = await trainRecommendations(env, settings, runAt(), options);
+    results.push(r);
+    if (r.status === "succeeded" && r.eventsRead < (options.maxEvents ?? 20_000)) break;
+  }
+  return results;
+}
+
+/** Pair weights in Turso against one pass of the pure accumulator over our events. */
+async function expectExactPairs(
+  ours: {
+    visitorId: string;
+    type: string;
+    occurredAt: number;
+    productId: string | null;
+    payload: unknown;
+  }[],
+) {
+  const [state] = await db.select().from(jobState).where(eq(jobState.name, TRAINER_STATE));
+  const epoch = (state!.value as { epoch: number }).epoch;
+  const expected = emptyCounts();
+  accumulate(expected, [], ours.flatMap(interactionsOf), epoch, COOCCURRENCE_DEFAULTS);
+  const want: Record<string, number[]> = {};
+  expected.pairs.forEach((a, b, v, c, u) => {
+    const [x, y] = [expected.index.ids[a]!, expected.index.ids[b]!].sort();
+    want[`${x}|${y}`] = [v, c, u];
+  });
+  const rows = await db.select().from(itemPairs).where(inArray(itemPairs.itemA, ids));
+  const got = Object.fromEntries(
+    rows.map((r) => [`${r.itemA}|${r.itemB}`, [r.view, r.cart, r.buy]]),
+  );
+  expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
+  for (const [key, w] of Object.entries(want))
+    w.forEach((v, c) =>
+      expect(Math.abs(got[key]![c]! - v), `${key}[${c}]`).toBeLessThan(1e-4 * Math.max(1, v)),
+    );
+}
+
+beforeAll(async () => {
+  await db.insert(categories).values({ id: "tr-cat", name: "Trainer test" }).onConflictDoNothing();
+  await db
+    .insert(products)
+    .values(
+      ids.map((id, i) => ({
+        id,
+        sku: `SKU-${id}`,
+        name: `Product ${id}`,
+        slug: id,
+        categoryId: "tr-cat",
+        brand: "Test",
+        priceCents: i === 4 ? 500 : 10_000,
+        stock: 10,
+        imageUrl: `/img/${id}.svg`,
+        accessoryFor: i === 4 ? ["tr-a"] : [],
+        createdAt: NOW,
+        updatedAt: NOW,
+      })),
+    )
+    .onConflictDoNothing();
+});
+
+describe("scheduled trainer", () => {
+  const ours: Awaited<ReturnType<typeof addEvents>> = [];
+
+  it("resumes from the watermark across bounded runs without counting an event twice", async () => {
+    // The seeded histories first, in full batches.
+    await catchUp();
+    ours.push(
+      ...(await addEvents([
+        ["tr-v1", "product_view", "tr-a"],
+        ["tr-v1", "product_view", "tr-b"],
+        ["tr-v2", "product_view", "tr-a"],
+        ["tr-v1", "product_view", "tr-a"],
+        ["tr-v2", "product_view", "tr-b"],
+        ["tr-v2", "add_to_cart", "tr-b"],
+        ["tr-v3", "product_view", "tr-a"],
+        ["tr-v3", "product_view", "tr-c"],
+        ["tr-v1", "purchase", "tr-a"],
+        ["tr-v1", "purchase", "tr-e"],
+      ])),
+    );
+    const runs = await catchUp({ maxEvents: 4 });
+    // Small batches: several partial runs, each starting where the previous one stopped.
+    expect(runs.filter((r) => r.status === "partial").length).toBeGreaterThan(1);
+    for (let i = 1; i < runs.length; i++)
+      if (runs[i]!.status !== "skipped" && runs[i - 1]!.status !== "skipped")
+        expect(runs[i]!.watermarkFrom).toBe(runs[i - 1]!.watermarkTo);
+    await expectExactPairs(ours);
+    const recorded = await db
+      .select()
+      .from(trainingRuns)
+      .where(and(eq(trainingRuns.job, "recommendations"), eq(trainingRuns.status, "partial")));
+    expect(recorded.length).toBeGreaterThan(1);
+    expect(recorded.every((r) => r.eventsRead === 4 && r.watermarkTo! > r.watermarkFrom)).toBe(
+      true,
+    );
+    expect(runs.at(-1)!.eventsRead).toBeLessThan(4);
+  });
+
+  it("counts once when two runs race over the same events", async () => {
+    ours.push(
+      ...(await addEvents([
+        ["tr-v4", "product_view", "tr-c"],
+        ["tr-v4", "product_view", "tr-d"],
+        ["tr-v5", "product_view", "tr-c"],
+        ["tr-v5", "product_view", "tr-d"],
+      ])),
+    );
+    const [x, y] = await Promise.all([
+      trainRecommendations(env, settings, runAt()),
+      trainRecommendations(env, settings, runAt()),
+    ]);
+    expect([x.status, y.status]).toContain("succeeded");
+    await expectExactPairs(ours);
+  });
+
+  it("publishes a sharded model whose neighbours reflect the data, pointer last", async () => {
+    await catchUp();
+    const version = await env.MODELS.get(MODEL_POINTER);
+    expect(version).toBeTruthy();
+    const model = await readModel(env.MODELS, version!);
+    expect(model).not.toBeNull();
+    expect(neighboursOf(model!, "similar", "tr-c").map(([id]) => id)).toContain("tr-d");
+    expect(neighboursOf(model!, "accessories", "tr-a").map(([id]) => id)[0]).toBe("tr-e");
+    const [row] = await db.select().from(modelVersions).where(eq(modelVersions.version, version!));
+    expect(row?.status).toBe("published");
+    const [run] = await db
+      .select()
+      .from(trainingRuns)
+      .where(eq(trainingRuns.modelVersion, version!));
+    expect(run?.metrics).toMatchObject({ items: expect.any(Number), pairs: expect.any(Number) });
+  });
+
+  it("does not publish a model that scores worse offline than the serving one", async () => {
+    // The serving model has learned that people who view d go on to e.
+    const learn: [string, string, string][] = [];
+    for (let v = 0; v < 12; v++)
+      learn.push([`tr-g${v}`, "product_view", "tr-d"], [`tr-g${v}`, "product_view", "tr-b"]);
+    ours.push(...(await addEvents(learn)));
+    await catchUp();
+    const serving = await env.MODELS.get(MODEL_POINTER);
+    const fresh: [string, string, string][] = [];
+    for (let v = 0; v < 8; v++)
+      fresh.push([`tr-h${v}`, "product_view", "tr-d"], [`tr-h${v}`, "product_view", "tr-b"]);
+    ours.push(...(await addEvents(fresh)));
+    // A broken candidate: no neighbours at all.
+    const at = runAt();
+    const r = await trainRecommendations(env, settings, at, {
+      train: { neighbours: { k: 0, beta: 0.5, minWeight: 0 }, ease: null },
+      gate: { k: 10, minCases: 5, tolerance: 0.02 },
+    });
+    expect(r.rejected).toBe(String(at));
+    expect(r.published).toBeNull();
+    expect(r.metrics.recallServing).toBeGreaterThan(r.metrics.recallCandidate!);
+    expect(await env.MODELS.get(MODEL_POINTER)).toBe(serving);
+    const [row] = await db
+      .select()
+      .from(modelVersions)
+      .where(eq(modelVersions.version, r.rejected!));
+    expect(row?.status).toBe("rejected");
+  });
+
+  it("keeps counting exactly after a rejected model", async () => {
+    await expectExactPairs(ours);
+  });
+});
+
+describe("publishing and rollback", () => {
+  const tiny = (version: string, pair: [string, string]) => {
+    const m = trainFromInteractions(
+      [
+        { visitor: "x", item: pair[0], at: 1, level: 0 },
+        { visitor: "x", item: pair[1], at: 2, level: 0 },
+      ],
+      [],
+    );
+    return encodeModel({ ...m, version }, {}, 16);
+  };
+
+  it("rolls back to the previous version and keeps only the last versions in KV", async () => {
+    await publishModel(env.MODELS, db, tiny("rb-1", ["tr-a", "tr-b"]), NOW + 1e8, 2);
+    await publishModel(env.MODELS, db, tiny("rb-2", ["tr-a", "tr-c"]), NOW + 1e8 + 1, 2);
+    expect(await env.MODELS.get(MODEL_POINTER)).toBe("rb-2");
+    expect(await rollbackModel(env.MODELS, db)).toEqual({ from: "rb-2", to: "rb-1" });
+    expect(await env.MODELS.get(MODEL_POINTER)).toBe("rb-1");
+    forgetMerchModel();
+    await publishRankings(env, settings, runAt());
+    const merch = await loadMerchModel(env.MODELS);
+    expect(merch?.reco?.version).toBe("rb-1");
+    expect(neighboursOf(merch!.reco!, "similar", "tr-a").map(([id]) => id)).toEqual(["tr-b"]);
+    const statuses = await db
+      .select({ v: modelVersions.version, s: modelVersions.status })
+      .from(modelVersions)
+      .where(like(modelVersions.version, "rb-%"));
+    expect(Object.fromEntries(statuses.map((r) => [r.v, r.s]))).toEqual({
+      "rb-1": "published",
+      "rb-2": "rolled_back",
+    });
+    // A third version evicts the oldest beyond the two kept.
+    await publishModel(env.MODELS, db, tiny("rb-3", ["tr-b", "tr-c"]), NOW + 1e8 + 3, 2);
+    expect(await env.MODELS.get(manifestKey("rb-3"))).not.toBeNull();
+    const kept = await Promise.all(["rb-1", "rb-2"].map((v) => env.MODELS.get(manifestKey(v))));
+    expect(kept.filter(Boolean)).toHaveLength(1);
+    await expect(rollbackModel(env.MODELS, db, "no-such-version")).rejects.toThrow(/never served/);
+  });
+
+  it("serves popularity, without errors, when the model is missing or corrupt", async () => {
+    await publishRankings(env, settings, runAt());
+    const context: RequestContext = {
+      path: "/",
+      query: {},
+      device: "desktop",
+      isBot: false,
+      country: null,
+      region: null,
+      channel: "direct",
+      campaign: null,
+      referrerHost: null,
+      pageType: "home",
+      productId: null,
+      categoryId: null,
+      now: NOW,
+      localHour: 12,
+    };
+    const session = { recentProducts: ["tr-a"], cart: { lines: [] } } as unknown as SessionState;
+    const listFor = async () => {
+      forgetMerchModel();
+      const model = await loadMerchModel(env.MODELS);
+      return {
+        model,
+        list: resolveList("recommended", {
+          model: model!,
+          context,
+          profile: null,
+          session,
+          limit: 4,
+        }),
+      };
+    };
+
+    await env.MODELS.put(MODEL_POINTER, "missing-version");
+    const missing = await listFor();
+    expect(missing.model?.reco).toBeNull();
+    expect(missing.list.length).toBeGreaterThan(0);
+    expect(missing.list.map((i) => i.id)).toEqual(missing.model!.bestsellers.slice(0, 4));
+
+    const good = tiny("corrupt-1", ["tr-a", "tr-b"]);
+    await env.MODELS.put(manifestKey("corrupt-1"), JSON.stringify(good.manifest));
+    for (let i = 0; i < good.shards.length; i++)
+      await env.MODELS.put(
+        shardKey("corrupt-1", i),
+        i === 0 ? new ArrayBuffer(3) : good.shards[i]!,
+      );
+    await env.MODELS.put(MODEL_POINTER, "corrupt-1");
+    const corrupt = await listFor();
+    expect(corrupt.model?.reco).toBeNull();
+    expect(corrupt.list.map((i) => i.id)).toEqual(missing.list.map((i) => i.id));
+  });
+});
+
+describe("scheduled: nightly segments", () => {
+  it("recomputes every buyer's segment from the seeded orders", async () => {
+    const ctx = createExecutionContext();
+    await worker.scheduled(
+      createScheduledController({ cron: "30 3 * * *", scheduledTime: NOW }),
+      env,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    const rows = await db.select().from(segments);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.recency >= 1 && r.recency <= 5 && r.computedAt === NOW)).toBe(true);
+    expect(new Set(rows.map((r) => r.valueTier)).size).toBeGreaterThan(1);
+  });
+});
