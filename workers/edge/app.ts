@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { adminAuth } from "./api/admin-auth.ts";
 import { adminConfig } from "./api/admin-config.ts";
 import { adminCustomers } from "./api/admin-customers.ts";
+import { adminModels } from "./api/admin-models.ts";
 import { assets } from "./api/assets.ts";
 import { consent } from "./api/consent.ts";
 import { decideApi } from "./api/decide.ts";
@@ -31,6 +32,7 @@ app.route(`${v1}/privacy`, privacy);
 app.use(`${v1}/admin/*`, adminAuth);
 app.route(`${v1}/admin/config`, adminConfig);
 app.route(`${v1}/admin/customers`, adminCustomers);
+app.route(`${v1}/admin/models`, adminModels);
 app.route(`${API_PREFIX}/dashboard`, dashboard);
 app.all(`${API_PREFIX}/*`, (c) =>
   c.json({ code: "not_found", message: `No such endpoint: ${c.req.path}` }, 404),

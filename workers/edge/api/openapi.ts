@@ -4,6 +4,7 @@ import { EventBatch } from "../ingest/event-schema.ts";
 import { JOURNEY_STAGES } from "../model/profile.ts";
 import { API_PREFIX } from "../settings.ts";
 import { Annotation } from "./admin-customers.ts";
+import { ModelRollback } from "./admin-models.ts";
 import { ConsentChoice } from "./consent.ts";
 import { DecideAnswer, DecideRequest } from "./decide.ts";
 
@@ -123,6 +124,18 @@ export const OPERATIONS: Record<string, Partial<Record<"get" | "post" | "delete"
       admin: true,
       body: ConfigSchema,
       responses: { 201: ["Published"], 400: ["Invalid, with every failing path", ErrorEnvelope] },
+    },
+  },
+  "/v1/admin/models/rollback": {
+    post: {
+      summary: "Serve a previous recommendation model again (the newest superseded one by default)",
+      tag: "admin",
+      admin: true,
+      body: ModelRollback,
+      responses: {
+        200: ["Pointer flipped: { from, to }"],
+        409: ["No such served version kept", ErrorEnvelope],
+      },
     },
   },
   "/v1/admin/customers/{id}": {

@@ -20,6 +20,7 @@ import { resolveList } from "../catalog/lists.ts";
 import { forgetMerchModel, loadMerchModel } from "../catalog/model-store.ts";
 import { createDb } from "../db/client.ts";
 import worker from "../index.ts";
+import { ADMIN, call } from "../test-support.ts";
 import type { RequestContext } from "../model/context.ts";
 import type { SessionState } from "../model/profile.ts";
 import { encodeModel } from "../recommend/codec.ts";
@@ -27,14 +28,7 @@ import { accumulate, COOCCURRENCE_DEFAULTS, emptyCounts } from "../recommend/coo
 import { interactionsOf } from "../recommend/interactions.ts";
 import { neighboursOf, trainFromInteractions } from "../recommend/model.ts";
 import { settingsOf } from "../settings.ts";
-import {
-  manifestKey,
-  MODEL_POINTER,
-  publishModel,
-  readModel,
-  rollbackModel,
-  shardKey,
-} from "./publish-model.ts";
+import { manifestKey, MODEL_POINTER, publishModel, readModel, shardKey } from "./publish-model.ts";
 import { publishRankings } from "./publish-rankings.ts";
 import { TRAINER_STATE, trainRecommendations } from "./train-recommendations.ts";
 
@@ -254,7 +248,16 @@ describe("publishing and rollback", () => {
     await publishModel(env.MODELS, db, tiny("rb-1", ["tr-a", "tr-b"]), NOW + 1e8, 2);
     await publishModel(env.MODELS, db, tiny("rb-2", ["tr-a", "tr-c"]), NOW + 1e8 + 1, 2);
     expect(await env.MODELS.get(MODEL_POINTER)).toBe("rb-2");
-    expect(await rollbackModel(env.MODELS, db)).toEqual({ from: "rb-2", to: "rb-1" });
+    // Through the admin endpoint, as staff would.
+    const rollback = (body: unknown) =>
+      call("/__vitrine/v1/admin/models/rollback", {
+        method: "POST",
+        headers: { ...ADMIN, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const back = await rollback({});
+    expect(back.status).toBe(200);
+    expect(JSON.parse(back.text)).toEqual({ from: "rb-2", to: "rb-1" });
     expect(await env.MODELS.get(MODEL_POINTER)).toBe("rb-1");
     forgetMerchModel();
     await publishRankings(env, settings, runAt());
@@ -274,7 +277,10 @@ describe("publishing and rollback", () => {
     expect(await env.MODELS.get(manifestKey("rb-3"))).not.toBeNull();
     const kept = await Promise.all(["rb-1", "rb-2"].map((v) => env.MODELS.get(manifestKey(v))));
     expect(kept.filter(Boolean)).toHaveLength(1);
-    await expect(rollbackModel(env.MODELS, db, "no-such-version")).rejects.toThrow(/never served/);
+    const refused = await rollback({ version: "no-such-version" });
+    expect(refused.status).toBe(409);
+    expect(JSON.parse(refused.text).message).toMatch(/never served/);
+    expect(JSON.parse((await rollback({ version: 7 })).text).message).toMatch(/^version:/);
   });
 
   it("serves popularity, without errors, when the model is missing or corrupt", async () => {
