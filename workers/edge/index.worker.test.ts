@@ -96,6 +96,15 @@ describe("Durable Object: visitor session", () => {
     );
     expect(rows.n).toBe(2);
   });
+
+  it("answers the latest touchpoints, oldest first, when asked for fewer than it holds", async () => {
+    const stub = env.VISITOR.get(env.VISITOR.idFromName("visitor-latest-test"));
+    await stub.track(
+      "visitor-latest-test",
+      [1, 2, 3, 4, 5].map((i) => event(`t${i}`, "product_view", i, { productId: `p${i}` })),
+    );
+    expect((await stub.touchpoints(2)).map((t) => t.id)).toEqual(["t4", "t5"]);
+  });
 });
 
 describe("scheduled: rankings", () => {

@@ -129,10 +129,13 @@ export class VisitorSession extends DurableObject<Env> {
     return { status: "ok", ...(await this.store(visitorId, events, now)) };
   }
 
-  /** Touchpoints in journey order (oldest first), for the single customer view and export. */
+  /** The latest touchpoints in journey order (oldest first), for the customer view and export. */
   async touchpoints(limit = 500): Promise<TrackedEvent[]> {
     return this.sql
-      .exec<{ body: string }>("SELECT body FROM touchpoints ORDER BY at, seq LIMIT ?", limit)
+      .exec<{ body: string }>(
+        "SELECT body FROM (SELECT body, at, seq FROM touchpoints ORDER BY at DESC, seq DESC LIMIT ?) ORDER BY at, seq",
+        limit,
+      )
       .toArray()
       .map((row) => JSON.parse(row.body) as TrackedEvent);
   }
@@ -186,14 +189,6 @@ export class VisitorSession extends DurableObject<Env> {
     if (!this.facts()) return;
     this.setMeta(META.profileDirty, "1");
     await this.scheduleAt(Date.now() + FLUSH_DELAY_MS);
-  }
-
-  /** The profile as of now (built on demand, not written anywhere), for tests and staff. */
-  async currentProfile(): Promise<Profile | null> {
-    const facts = this.facts();
-    if (!facts) return null;
-    const products = await productLookup(this.env.MODELS);
-    return toProfile(this.foldNew(this.profileState(facts.id), products), Date.now());
   }
 
   /**
