@@ -137,9 +137,18 @@ describe("dashboard pages computed from the seeded data", () => {
       db.all<{ variant: string; n: number }>(sql`
         SELECT variant, count(*) AS n FROM exposures WHERE experiment_id = '__holdout'
         GROUP BY variant`);
-    const rows = await counts();
-    const res = await call("/experiments", { headers: bearer });
-    const page = await res.text();
+    // Other test files record exposures in the same Turso meanwhile: compare with a page
+    // rendered while the table did not change.
+    let rows = await counts();
+    let res = await call("/experiments", { headers: bearer });
+    let page = await res.text();
+    for (let i = 0; i < 5; i++) {
+      const after = await counts();
+      if (JSON.stringify(after) === JSON.stringify(rows)) break;
+      rows = after;
+      res = await call("/experiments", { headers: bearer });
+      page = await res.text();
+    }
     expect(res.status).toBe(200);
     const n = (v: string) => Number(rows.find((r) => r.variant === v)?.n ?? 0);
     expect(n("personalized")).toBeGreaterThan(0);
@@ -262,7 +271,8 @@ describe("config publish and rollback from the dashboard", () => {
       form({ config: JSON.stringify({ ...demoConfig, enabled: false }) }, { cookie }),
     );
     const v2 = Number(/Published version (\d+)/.exec(await second.text())?.[1]);
-    expect(v2).toBe(v1 + 1);
+    // Versions come from Turso, shared with other test files publishing at the same time.
+    expect(v2).toBeGreaterThan(v1);
     expect(await env.CONFIG.get("config:active")).toBe(String(v2));
 
     const bad = await call(
