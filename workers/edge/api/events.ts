@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { detectDevice } from "../context/device.ts";
-import { ApiError } from "../errors.ts";
+import { ApiError, parseInput } from "../errors.ts";
 import { detectBot, type CfBotSignals } from "../identity/bots.ts";
 import { readConsent } from "../identity/consent.ts";
 import { resolveIdentity } from "../identity/visitor-identity.ts";
-import { INGEST_LIMITS, parseBatch, toTrackedEvent } from "../ingest/event-schema.ts";
+import { EventBatch, INGEST_LIMITS, toTrackedEvent } from "../ingest/event-schema.ts";
 import { settingsOf } from "../settings.ts";
 import { shopCors } from "./shop-cors.ts";
 
@@ -38,14 +38,7 @@ export const eventsApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post
     } catch {
       throw new ApiError(400, "invalid_json", "The body is not valid JSON");
     }
-    const parsed = parseBatch(body);
-    if (!parsed.ok)
-      throw new ApiError(
-        400,
-        "invalid_event",
-        `${parsed.error.field}: ${parsed.error.message}`,
-        parsed.error,
-      );
+    const batch = parseInput(EventBatch, body, "invalid_event");
 
     const bot = detectBot(headers, c.req.raw.cf as CfBotSignals | undefined);
     const consent = await readConsent(headers, settings.cookieSecret);
@@ -74,7 +67,7 @@ export const eventsApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post
     }
 
     const facts = { sessionId: identity.sessionId, device: detectDevice(headers), now };
-    const events = parsed.events.map((e) => toTrackedEvent(e, facts));
+    const events = batch.events.map((e) => toTrackedEvent(e, facts));
     const stub = c.env.VISITOR.get(c.env.VISITOR.idFromName(identity.visitorId));
     const result = await stub.ingest(identity.visitorId, events, now);
     if (result.status === "rate_limited") {

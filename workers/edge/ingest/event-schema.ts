@@ -103,18 +103,6 @@ export const EventBatch = z.strictObject({
 });
 export type IncomingEvent = z.infer<typeof IncomingEvent>;
 
-export type BatchError = { field: string; message: string };
-
-/** Parses a batch; the error names the first failing field (`events.3.data.quantity`). */
-export function parseBatch(
-  raw: unknown,
-): { ok: true; events: IncomingEvent[] } | { ok: false; error: BatchError } {
-  const parsed = EventBatch.safeParse(raw);
-  if (parsed.success) return { ok: true, events: parsed.data.events };
-  const issue = parsed.error.issues[0]!;
-  return { ok: false, error: { field: issue.path.join(".") || "body", message: issue.message } };
-}
-
 /** What the server adds to a client event: the session, device and a trustworthy time. */
 export type ServerFacts = {
   sessionId: string;
