@@ -1,18 +1,17 @@
 import type { Context } from "hono";
-import { withBudget, type Budgeted } from "../budget.ts";
 import { loadMerchModel } from "../catalog/model-store.ts";
 import type { MerchModel } from "../catalog/lists.ts";
-import { loadActiveConfig, type ActiveConfig } from "../config/config-store.ts";
+import { loadActiveConfig, peekActiveConfig, type ActiveConfig } from "../config/config-store.ts";
 import { parseProductJsonLd } from "../context/json-ld.ts";
-import { matchPage } from "../context/page-rules.ts";
-import { buildRequestContext } from "../context/request-context.ts";
+import { matchPage, type PageMatch } from "../context/page-rules.ts";
+import { buildRequestContext, type CfGeo } from "../context/request-context.ts";
 import { inHoldout, type DecisionInput } from "../decide/index.ts";
 import { detectBot } from "../identity/bots.ts";
 import { readSignedCookies } from "../identity/cookies.ts";
 import { resolveConsent } from "../identity/consent.ts";
 import { verifyPreviewToken } from "../identity/preview-token.ts";
 import { resolveIdentity, type Identity } from "../identity/visitor-identity.ts";
-import type { RequestContext } from "../model/context.ts";
+import type { Consent, RequestContext } from "../model/context.ts";
 import type { TrackedEvent } from "../model/events.ts";
 import type { Profile, SessionState } from "../model/profile.ts";
 import { isHtml } from "../proxy/cache-policy.ts";
@@ -21,7 +20,8 @@ import { LOOP_HEADER } from "../proxy/headers.ts";
 import { fetchStorefront } from "../proxy/storefront.ts";
 import { escapeAttribute, rewritePage, type RewriteOutcome } from "../rewrite/page-rewriter.ts";
 import { API_PREFIX, settingsOf, type Settings } from "../settings.ts";
-import { planPage, type PagePlan } from "./page-plan.ts";
+import { Deadline, SKIPPED, type Lookup } from "./deadline.ts";
+import { planPage, productIdForPage, slotSelectorsFor, type PagePlan } from "./page-plan.ts";
 import { readProfile } from "./profile-store.ts";
 
 /** Response header saying what Vitrine did with the page. */
@@ -29,18 +29,22 @@ export const VIA_HEADER = "x-vitrine";
 
 type Env_ = { Bindings: Env };
 
+const CSP_NONCE = /'nonce-([A-Za-z0-9+/=_-]+)'/;
+
 /**
  * The proxy path, in stages:
  *  1. non-GET requests stream straight to the origin;
- *  2. who is asking: bot check, consent (GPC wins), signed identity;
- *  3. what the request says: device, geo, channel, page type;
- *  4. config, profile, session and model lookups start, each within the time budget;
- *  5. the origin page through the shared anonymous cache;
- *  6. non-HTML or non-200 responses pass through untouched;
+ *  2. who is asking: bot check, consent (GPC wins), signed identity (each cookie verified once);
+ *  3. config, profile, session and model lookups start under one time budget: when the config
+ *     is already in memory only what it calls for (nothing with the kill switch on, no visitor
+ *     data for the holdout), otherwise all of them in parallel with it;
+ *  4. the origin page through the shared anonymous cache, while the lookups run;
+ *  5. non-HTML or non-200 responses pass through untouched;
+ *  6. what the request says (device, geo, channel, page type by the config's URL rules);
  *  7. HTML streams through HTMLRewriter; decisions are made when <body> opens;
  *  8. the response is private; Server-Timing says where time went;
- *  9. after the page, the visit is recorded in the visitor's Durable Object.
- * Any failure in 2-4 or 7 serves the origin page as it is.
+ *  9. after the page, the visit is recorded in the visitor's Durable Object (waitUntil).
+ * Any failure in 2-3, 6 or 7 serves the origin page as it is.
  */
 export async function servePage(c: Context<Env_>): Promise<Response> {
   const settings = settingsOf(c.env);
@@ -81,73 +85,72 @@ export async function servePage(c: Context<Env_>): Promise<Response> {
 }
 
 type Lookups = {
-  active: Budgeted<ActiveConfig | null>;
-  profile: Budgeted<Profile | null>;
-  session: Budgeted<SessionState | null>;
-  model: Budgeted<MerchModel | null>;
+  active: Lookup<ActiveConfig | null>;
+  profile: Lookup<Profile | null>;
+  session: Lookup<SessionState | null>;
+  model: Lookup<MerchModel | null>;
 };
 
 type Prepared = {
-  input: DecisionInput;
+  url: URL;
+  cf: (CfGeo & { verifiedBotCategory?: string }) | undefined;
+  isBot: boolean;
+  now: number;
+  consent: Consent;
   identity: Identity;
-  productSlug: string | null;
   previewVariant: string | null;
   lookups: Promise<Lookups>;
 };
 
 async function prepare(c: Context<Env_>, settings: Settings): Promise<Prepared> {
   const request = c.req.raw;
-  const url = new URL(request.url);
   const now = Date.now();
-  const cf = request.cf as
-    (IncomingRequestCfProperties & { verifiedBotCategory?: string }) | undefined;
+  const cf = request.cf as Prepared["cf"];
+  const deadline = new Deadline(settings.budgetMs, now);
+  // Nearly always in memory; when it is not, its load starts before anything else.
+  const known = peekActiveConfig();
+  const active: Promise<Lookup<ActiveConfig | null>> =
+    known !== undefined
+      ? Promise.resolve({ ok: true, value: known, ms: 0 })
+      : deadline.run(() => loadActiveConfig(c.env.CONFIG));
+
   const bot = detectBot(request.headers, cf);
   const cookieHeader = request.headers.get("cookie");
-  const cookies = await readSignedCookies(cookieHeader, settings.cookieSecret);
-  const consent = resolveConsent(request.headers, cookies.consent);
+  const verified = await readSignedCookies(cookieHeader, settings.cookieSecret);
+  const consent = resolveConsent(request.headers, verified.consent);
+  const url = new URL(request.url);
   const identity = await resolveIdentity({
-    cookies,
     cookieHeader,
+    verified,
     url,
     secret: settings.cookieSecret,
     consent,
     isBot: bot.isBot,
     now,
   });
-  // The slug lets a product page be known from the URL when the page has no JSON-LD.
-  const { productSlug } = matchPage(url.pathname);
-  const context = buildRequestContext({
-    url,
-    headers: request.headers,
-    cf,
-    isBot: bot.isBot,
-    now,
-  });
-  const budget = settings.budgetMs;
   const { visitorId, sessionId } = identity;
-  // Started now, so they run while the origin is fetched.
+  const enabled = known === undefined || (known !== null && known.config.enabled);
+  // Profile and session only for an identified visitor who will be personalized: not with the
+  // kill switch on and not in the holdout (the decision engine ignores them there anyway).
+  const visitorData =
+    enabled &&
+    visitorId !== null &&
+    sessionId !== null &&
+    (known == null || !inHoldout(visitorId, known.config.holdout));
   const lookups = Promise.all([
-    withBudget(budget, () => loadActiveConfig(c.env.CONFIG)),
-    withBudget(budget, async () => (visitorId ? readProfile(c.env.PROFILES, visitorId) : null)),
-    withBudget(budget, async () =>
-      visitorId && sessionId
-        ? c.env.VISITOR.get(c.env.VISITOR.idFromName(visitorId)).state(sessionId, now)
-        : null,
-    ),
-    withBudget(budget, () => loadMerchModel(c.env.MODELS)),
+    active,
+    visitorData ? deadline.run(() => readProfile(c.env.PROFILES, visitorId)) : SKIPPED,
+    visitorData
+      ? deadline.run(() =>
+          c.env.VISITOR.get(c.env.VISITOR.idFromName(visitorId)).state(sessionId, now),
+        )
+      : SKIPPED,
+    enabled ? deadline.run(() => loadMerchModel(c.env.MODELS)) : SKIPPED,
   ]).then(([active, profile, session, model]) => ({ active, profile, session, model }));
-  const previewVariant = await verifyPreviewToken(
-    url.searchParams.get("vt_preview"),
-    now,
-    settings.cookieSecret,
-  );
-  return {
-    input: { context, consent, visitorId, profile: null, session: null },
-    identity,
-    productSlug,
-    previewVariant,
-    lookups,
-  };
+
+  const token = url.searchParams.get("vt_preview");
+  const previewVariant = token ? await verifyPreviewToken(token, now, settings.cookieSecret) : null;
+  return { url, cf, isBot: bot.isBot, now, consent, identity, previewVariant, lookups };
 }
 
 async function personalize(
@@ -165,93 +168,83 @@ async function personalize(
   );
   const active = lookups.active.ok ? lookups.active.value : null;
   if (!active) return mark(origin, "no-config", timing, prepared.identity);
-  if (!active.config.enabled) return mark(origin, "off", timing, prepared.identity);
+  const { config } = active;
+  if (!config.enabled) return mark(origin, "off", timing, prepared.identity);
 
+  const { url, identity, consent, previewVariant } = prepared;
+  const page: PageMatch = matchPage(url.pathname, config.pageRules);
+  const context = buildRequestContext({
+    url,
+    headers: c.req.raw.headers,
+    cf: prepared.cf,
+    page,
+    isBot: prepared.isBot,
+    now: prepared.now,
+  });
   const input: DecisionInput = {
-    ...prepared.input,
+    context,
+    consent,
+    visitorId: identity.visitorId,
     profile: lookups.profile.ok ? lookups.profile.value : null,
     session: lookups.session.ok ? lookups.session.value : null,
   };
   const model = lookups.model.ok ? lookups.model.value : null;
   const { visitorId } = input;
-  const mode = !input.consent.personalization
+  const mode = !consent.personalization
     ? "request-only"
-    : visitorId && inHoldout(visitorId, active.config.holdout)
+    : visitorId && inHoldout(visitorId, config.holdout)
       ? "holdout"
       : "personalized";
 
-  // Product from the page's own JSON-LD; else the URL's slug looked up in the model.
+  // Product from the page's own JSON-LD; else the URL looked up in the model.
   let jsonLdProduct: string | null = null;
+  const productId = () => jsonLdProduct ?? productIdForPage(model, url.pathname, page.productSlug);
   let plan: PagePlan | null = null;
-  let pageContext = input.context;
-  const nonce = /'nonce-([A-Za-z0-9+/=_-]+)'/.exec(
-    origin.headers.get("content-security-policy") ?? "",
-  )?.[1];
-  const tracked =
-    !input.context.isBot && (input.consent.personalization || input.consent.analytics);
+  let pageContext = context;
+  const nonce = CSP_NONCE.exec(origin.headers.get("content-security-policy") ?? "")?.[1];
+  const tracked = !context.isBot && (consent.personalization || consent.analytics);
 
   const { response, outcome } = rewritePage(origin, {
-    selectors: Object.entries(active.config.slots).map(([slotId, s]) => ({
-      slotId,
-      selector: s.selector,
-    })),
+    selectors: slotSelectorsFor(active, context.pageType, previewVariant),
     onJsonLd(text) {
-      jsonLdProduct ??= parseProductJsonLd(text)?.productId ?? null;
+      jsonLdProduct = parseProductJsonLd(text)?.productId ?? null;
+      return jsonLdProduct !== null;
     },
     headHtml() {
       const nonceAttr = nonce ? ` nonce="${escapeAttribute(nonce)}"` : "";
-      let html = active.config.styles
+      let html = config.styles
         ? `<link rel="stylesheet" href="${API_PREFIX}/v1/assets/modules.css?v=${active.version}" data-vitrine>`
         : "";
       if (tracked) {
-        const productId = jsonLdProduct ?? productIdFromSlug(model, prepared.productSlug);
+        const product = productId();
         html +=
           `<script src="${API_PREFIX}/v1/assets/tracker.js" defer${nonceAttr} data-vitrine ` +
-          `data-page-type="${escapeAttribute(input.context.pageType)}"` +
-          (productId ? ` data-product-id="${escapeAttribute(productId)}"` : "") +
+          `data-page-type="${escapeAttribute(context.pageType)}"` +
+          (product ? ` data-product-id="${escapeAttribute(product)}"` : "") +
           `></script>`;
       }
       return html;
     },
-    async plan() {
-      const productId = jsonLdProduct ?? productIdFromSlug(model, prepared.productSlug);
+    plan() {
+      const product = productId();
       const categoryId =
-        input.context.categoryId ??
-        (productId ? (model?.items[productId]?.categoryId ?? null) : null);
-      pageContext = { ...input.context, productId, categoryId };
-      plan = planPage({
-        active,
-        input: { ...input, context: pageContext },
-        model,
-        previewVariant: prepared.previewVariant,
-      });
+        context.categoryId ?? (product ? (model?.items[product]?.categoryId ?? null) : null);
+      pageContext = { ...context, productId: product, categoryId };
+      plan = planPage({ active, input: { ...input, context: pageContext }, model, previewVariant });
       return plan.slots;
     },
   });
 
-  if (tracked && visitorId && input.consent.personalization) {
+  if (tracked && visitorId && consent.personalization) {
     c.executionCtx.waitUntil(
       outcome
-        .then((result) => recordVisit(c.env, prepared.identity, pageContext, result, plan))
+        .then((result) => recordVisit(c.env, identity, pageContext, result, plan))
         .catch((err: unknown) =>
           console.error(JSON.stringify({ msg: "recording the visit failed", error: String(err) })),
         ),
     );
   }
-  return mark(
-    response,
-    prepared.previewVariant ? "preview" : mode,
-    timing,
-    prepared.identity,
-    true,
-  );
-}
-
-function productIdFromSlug(model: MerchModel | null, slug: string | null): string | null {
-  if (!model || !slug) return null;
-  const path = `/p/${encodeURIComponent(slug)}`;
-  for (const item of Object.values(model.items)) if (item.url === path) return item.id;
-  return null;
+  return mark(response, previewVariant ? "preview" : mode, timing, identity, true);
 }
 
 /** The page view, what it showed and to which experiment arms, into the visitor's journey. */
