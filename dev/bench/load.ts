@@ -48,7 +48,9 @@ export class CookieJar {
 type Connection = { visitor?: CookieJar };
 
 /**
- * One bounded autocannon run against a local URL (loopback only). With `visitors`, requests
+ * One bounded autocannon run against a local URL (loopback only): closed loop (each connection
+ * sends its next request when the last one is answered: the Worker's capacity) or at a fixed
+ * `rate` (latency below capacity, without queueing). With `visitors`, requests
  * take turns among them and each visitor keeps the cookies the Worker sets (session, visitor
  * id), like a browser: the load looks like many returning visitors, not one very busy one,
  * and not a crowd of newcomers either.
@@ -59,6 +61,8 @@ export async function load(
   headers: Record<string, string>,
   seconds: number,
   visitors: readonly CookieJar[] = [],
+  /** Requests per second in all; without it, as many as the 8 connections get answered. */
+  rate?: number,
 ): Promise<LoadResult> {
   let next = 0;
   const modes: Record<string, number> = {};
@@ -68,6 +72,7 @@ export async function load(
     headers,
     connections: 8,
     duration: seconds,
+    ...(rate ? { overallRate: rate } : {}),
     requests: [
       {
         setupRequest: (req, context: Connection) => {

@@ -20,6 +20,8 @@ import { CookieJar, load, type LoadResult } from "./load.ts";
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const VISITORS = 200;
+/** Below both modes' capacity on a 2-core machine: latency without queueing. */
+const RATE = Number(process.env.BENCH_RATE ?? 100);
 const LARGE_RUNS = Number(process.env.BENCH_LARGE_RUNS ?? 10);
 const MEMORY_RUNS = Number(process.env.BENCH_MEMORY_RUNS ?? 20);
 const LARGE_PAGE = "/bench/large-page?mb=5";
@@ -82,6 +84,7 @@ try {
   const pass = await measured(worker, "pass-through (kill switch, anonymous)", () =>
     load("pass-through (kill switch, anonymous)", url, browser, SECONDS),
   );
+  const passAtRate = await load(`pass-through at ${RATE} req/s`, url, browser, SECONDS, [], RATE);
   const largePass = await largePage(`${stack.workerUrl}${LARGE_PAGE}`, browser);
   const memoryPass = await memory(`${stack.workerUrl}${LARGE_PAGE}`, browser);
 
@@ -92,6 +95,14 @@ try {
   const personalized = await measured(worker, `personalized (${VISITORS} returning visitors)`, () =>
     load(`personalized (${VISITORS} returning visitors)`, url, browser, SECONDS, visitors),
   );
+  const personalizedAtRate = await load(
+    `personalized at ${RATE} req/s`,
+    url,
+    browser,
+    SECONDS,
+    visitors,
+    RATE,
+  );
   const largeOrigin = await largePage(`${stack.shopUrl}${LARGE_PAGE}`, browser);
   const largePers = await largePage(`${stack.workerUrl}${LARGE_PAGE}`, browser, visitor);
   const memoryPers = await memory(`${stack.workerUrl}${LARGE_PAGE}`, browser, visitor);
@@ -99,6 +110,7 @@ try {
   const report = summarize({
     pass,
     personalized,
+    atRate: { pass: passAtRate, personalized: personalizedAtRate },
     large: { origin: largeOrigin, pass: largePass, personalized: largePers },
     memory: { pass: memoryPass, personalized: memoryPers },
   });
@@ -341,6 +353,7 @@ function percentile(values: readonly number[], p: number): number {
 function summarize(r: {
   pass: Measured;
   personalized: Measured;
+  atRate: { pass: LoadResult; personalized: LoadResult };
   large: { origin: LargeResult; pass: LargeResult; personalized: LargeResult };
   memory: { pass: MemoryResult; personalized: MemoryResult };
 }) {
@@ -348,6 +361,12 @@ function summarize(r: {
   const ratio = personalized.rps / pass.rps;
   const added = { p50: personalized.p50 - pass.p50, p99: personalized.p99 - pass.p99 };
   const cpuAdded = personalized.cpu.workerMsPerRequest - pass.cpu.workerMsPerRequest;
+  const addedAtRate = {
+    p50: r.atRate.personalized.p50 - r.atRate.pass.p50,
+    p99: r.atRate.personalized.p99 - r.atRate.pass.p99,
+  };
+  const rateRow = (l: LoadResult) =>
+    `| ${l.name} | ${l.rps.toFixed(0)} | ${l.p50} | ${l.p90} | ${l.p99} | ${l.errors + l.non2xx} |`;
   const ms = (n: number) => n.toFixed(1);
   const row = (m: Measured) =>
     `| ${m.name} | ${m.rps.toFixed(0)} | ${m.p50} | ${m.p90} | ${m.p99} | ${m.errors + m.non2xx} | ` +
@@ -385,11 +404,20 @@ function summarize(r: {
     row(personalized),
     "",
     `throughput ratio personalized / pass-through: ${ratio.toFixed(2)} (target >= 0.80)`,
-    `added latency: p50 ${added.p50} ms (target <= 2), p99 ${added.p99} ms (target <= 10)`,
+    `added latency under full load (queueing included): p50 ${added.p50} ms (target <= 2), p99 ${added.p99} ms (target <= 10)`,
     `added CPU: ${ms(cpuAdded)} ms per request in wrangler dev's processes ` +
       `(${((cpuAdded / pass.cpu.workerMsPerRequest) * 100).toFixed(0)}% over pass-through)`,
     `personalized responses: ${JSON.stringify(personalized.modes)}; Server-Timing p50/p99 ms: ` +
       ["config", "profile", "session", "model"].map(timing).join(", "),
+    "",
+    `At a fixed ${RATE} req/s (below both modes' capacity, so latency is service time, not queueing):`,
+    "",
+    "| mode | req/s | p50 ms | p90 ms | p99 ms | errors |",
+    "| --- | --- | --- | --- | --- | --- |",
+    rateRow(r.atRate.pass),
+    rateRow(r.atRate.personalized),
+    "",
+    `added latency at ${RATE} req/s: p50 ${addedAtRate.p50} ms (target <= 2), p99 ${addedAtRate.p99} ms (target <= 10)`,
     "",
     "CPU per request by process (ms; the Worker shares its workerd process with the local KV, Cache API and Durable Object simulators):",
     "",
@@ -414,5 +442,5 @@ function summarize(r: {
     mem("personalized", r.memory.personalized),
     "",
   ].join("\n");
-  return { ...r, ratio, added, cpuAdded, markdown };
+  return { ...r, ratio, added, addedAtRate, cpuAdded, markdown };
 }
