@@ -1,19 +1,40 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { request, type IncomingHttpHeaders } from "node:http";
 import { startStack } from "../stack.ts";
-import { load, type LoadResult } from "./load.ts";
+import { CookieJar, load, type LoadResult } from "./load.ts";
 
 /**
- * `npm run bench`: the local stack on its own ports and data, then the same product page
- * through the same Worker twice: with personalization switched off (kill switch, anonymous:
- * the pass-through baseline) and personalized for a consenting visitor (identity, config,
- * profile and session lookups, decisions, streaming rewrite). Numbers from one run.
+ * `npm run bench`: the local stack on its own ports and data, then, in one run:
+ *  1. the same product page through the same Worker with personalization switched off (kill
+ *     switch, anonymous: the pass-through baseline) and personalized for 200 consenting
+ *     returning visitors (identity, config, profile and session lookups, decisions, streaming
+ *     rewrite, the page view recorded after the response), under load;
+ *  2. a 5 MB page that the origin streams over time: when its first and last bytes arrive,
+ *     direct, passed through and personalized, and the Worker process's memory meanwhile.
+ *
+ * wrangler dev's local trace collector is switched off (X_LOCAL_OBSERVABILITY=false, unless
+ * set otherwise): it stores a span for every subrequest in SQLite on the same two cores, which
+ * the deployed Worker never pays for, and it charges the personalized path (more subrequests)
+ * several times what it charges the pass-through.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const VISITORS = 200;
+/** Below both modes' capacity on a 2-core machine: latency without queueing. */
+const RATE = Number(process.env.BENCH_RATE ?? 100);
+const LARGE_RUNS = Number(process.env.BENCH_LARGE_RUNS ?? 10);
+const MEMORY_RUNS = Number(process.env.BENCH_MEMORY_RUNS ?? 20);
+const LARGE_PAGE = "/bench/large-page?mb=5";
+const CLOCK_TICK_MS = 10; // Linux USER_HZ = 100
+const PORTS = { db: 18080, shop: 13000, worker: 18787 };
+const DATA_DIR = ".data/bench";
+const MODES = ["competitive", "methodical", "spontaneous", "humanistic"] as const;
+
+process.env.X_LOCAL_OBSERVABILITY ??= "false";
 const logLines: string[] = [];
 const stack = await startStack({
-  ports: { db: 18080, shop: 13000, worker: 18787 },
-  dataDir: ".data/bench",
+  ports: PORTS,
+  dataDir: DATA_DIR,
   log: (line) => logLines.push(line),
 });
 
@@ -33,50 +54,66 @@ try {
     await fetch(`${stack.workerUrl}/__vitrine/v1/admin/config`, {
       headers: { authorization: `Bearer ${stack.adminToken}` },
     })
-  ).json()) as { config: Record<string, unknown> };
+  ).json()) as { config: { pageRules?: unknown[] } & Record<string, unknown> };
   const home = await (await fetch(`${stack.shopUrl}/`)).text();
   const path = /href="(\/p\/[^"]+)"/.exec(home)?.[1];
   if (!path) throw new Error("no product link on the demo home page");
   const url = `${stack.workerUrl}${path}`;
+  // The large page is a listing: a URL rule in the config says so (rules are per shop).
+  const config = {
+    ...active.config,
+    pageRules: [{ pattern: "/bench/*", pageType: "category" }, ...(active.config.pageRules ?? [])],
+  };
 
   // Consenting visitors: the consent endpoint sets their signed consent and visitor cookies.
-  const cookies: string[] = [];
+  const visitors: CookieJar[] = [];
   for (let i = 0; i < VISITORS; i++) {
     const consent = await fetch(`${stack.workerUrl}/__vitrine/v1/consent`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ personalization: true, analytics: true }),
     });
-    cookies.push(
-      consent.headers
-        .getSetCookie()
-        .map((c) => c.split(";")[0])
-        .join("; "),
-    );
+    visitors.push(new CookieJar(consent.headers.getSetCookie()));
   }
-  const cookie = cookies[0]!;
+  writeProfiles(visitors);
   const browser = { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36" };
+  const worker = workerProcesses(PORTS.worker);
 
-  await publish({ ...active.config, enabled: false });
+  await publish({ ...config, enabled: false });
   await load("warm-up", url, browser, 3);
-  const pass = await load("pass-through (kill switch)", url, browser, SECONDS);
+  const pass = await measured(worker, "pass-through (kill switch, anonymous)", () =>
+    load("pass-through (kill switch, anonymous)", url, browser, SECONDS),
+  );
+  const passAtRate = await load(`pass-through at ${RATE} req/s`, url, browser, SECONDS, [], RATE);
+  const largePass = await largePage(`${stack.workerUrl}${LARGE_PAGE}`, browser);
+  const memoryPass = await memory(`${stack.workerUrl}${LARGE_PAGE}`, browser);
 
-  await publish(active.config);
-  const check = await fetch(url, { headers: { ...browser, cookie } });
-  const mode = check.headers.get("x-vitrine");
-  await check.text();
-  if (mode !== "personalized")
-    throw new Error(`expected a personalized page, got x-vitrine: ${mode}`);
-  await load("warm-up", url, browser, 3, cookies);
-  const personalized = await load(
-    `personalized (${VISITORS} visitors)`,
+  await publish(config);
+  const visitor = await personalizedVisitor(url, browser, visitors);
+  // Warm-up also gives every visitor the session cookie a browser would then send back.
+  await load("warm-up", url, browser, 3, visitors);
+  const personalized = await measured(worker, `personalized (${VISITORS} returning visitors)`, () =>
+    load(`personalized (${VISITORS} returning visitors)`, url, browser, SECONDS, visitors),
+  );
+  const personalizedAtRate = await load(
+    `personalized at ${RATE} req/s`,
     url,
     browser,
     SECONDS,
-    cookies,
+    visitors,
+    RATE,
   );
+  const largeOrigin = await largePage(`${stack.shopUrl}${LARGE_PAGE}`, browser);
+  const largePers = await largePage(`${stack.workerUrl}${LARGE_PAGE}`, browser, visitor);
+  const memoryPers = await memory(`${stack.workerUrl}${LARGE_PAGE}`, browser, visitor);
 
-  const report = summarize(pass, personalized);
+  const report = summarize({
+    pass,
+    personalized,
+    atRate: { pass: passAtRate, personalized: personalizedAtRate },
+    large: { origin: largeOrigin, pass: largePass, personalized: largePers },
+    memory: { pass: memoryPass, personalized: memoryPers },
+  });
   mkdirSync("reports", { recursive: true });
   writeFileSync("reports/bench.json", JSON.stringify(report, null, 2));
   writeFileSync("reports/bench.md", report.markdown);
@@ -89,22 +126,321 @@ try {
   await stack.stop();
 }
 
-function summarize(pass: LoadResult, personalized: LoadResult) {
+type Measured = LoadResult & {
+  cpu: {
+    /** All of wrangler dev's processes (Worker, local KV/Cache/Durable Objects, proxy, CLI). */
+    workerMsPerRequest: number;
+    perProcess: { role: string; msPerRequest: number }[];
+    /** This process: load generator, demo shop and libSQL server. */
+    benchMsPerRequest: number;
+  };
+};
+
+/** A load run with the CPU time every process spent on it, per request. */
+async function measured(
+  worker: { pid: number; role: string }[],
+  name: string,
+  run: () => Promise<LoadResult>,
+): Promise<Measured> {
+  const before = worker.map((p) => cpuMs(p.pid));
+  const self = process.cpuUsage();
+  const result = await run();
+  const selfUsed = process.cpuUsage(self);
+  const n = Math.max(1, result.requests);
+  const perProcess = worker.map((p, i) => ({
+    role: p.role,
+    msPerRequest: (cpuMs(p.pid) - before[i]!) / n,
+  }));
+  return {
+    ...result,
+    name,
+    cpu: {
+      workerMsPerRequest: perProcess.reduce((s, p) => s + p.msPerRequest, 0),
+      perProcess,
+      benchMsPerRequest: (selfUsed.user + selfUsed.system) / 1000 / n,
+    },
+  };
+}
+
+/**
+ * Gives every visitor a profile, a quarter in each buyer mode, so the personalized pages carry
+ * the modules a returning visitor sees (badges, product lists, banners), not just the
+ * request-only ones. Written to the local KV the way the visitor's Durable Object writes it.
+ */
+function writeProfiles(visitors: readonly CookieJar[]): void {
+  const entries = visitors.map((jar, i) => {
+    const signed = jar.get("vt_id");
+    if (!signed) throw new Error("the consent endpoint set no visitor cookie");
+    const visitorId = signed.slice(0, signed.lastIndexOf("."));
+    const topMode = MODES[i % MODES.length]!;
+    const buyerModes = Object.fromEntries(MODES.map((m) => [m, m === topMode ? 0.7 : 0.1]));
+    const profile = {
+      v: 1,
+      visitorId,
+      updatedAt: Date.now(),
+      buyerModes,
+      topMode,
+      segments: i % 5 === 0 ? ["gift_buyer"] : [],
+      lifecycle: "active",
+      valueTier: "none",
+      visitCount: 2 + (i % 6),
+      orderCount: i % 3 === 0 ? 1 : 0,
+      categoryAffinity: {},
+      brandAffinity: {},
+      priceBand: null,
+      purchasedProducts: [],
+      watchedOutOfStock: [],
+    };
+    return { key: `profile:${visitorId}`, value: JSON.stringify(profile) };
+  });
+  const file = `${DATA_DIR}/profiles.json`;
+  writeFileSync(file, JSON.stringify(entries));
+  execFileSync(
+    process.execPath,
+    [
+      "node_modules/wrangler/bin/wrangler.js",
+      ...["kv", "bulk", "put", file, "--binding", "PROFILES", "--local"],
+      ...["--persist-to", `${DATA_DIR}/wrangler`],
+    ],
+    { stdio: "ignore", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+  );
+}
+
+type PageTiming = { firstByteMs: number; lastByteMs: number; bytes: number; modules: number };
+type LargeResult = { runs: PageTiming[]; mode: string };
+type MemoryResult = { requests: number; startMiB: number; peakMiB: number; endMiB: number };
+
+/** A visitor the config personalizes (not in the holdout), checked through the Worker. */
+async function personalizedVisitor(
+  url: string,
+  headers: Record<string, string>,
+  visitors: CookieJar[],
+): Promise<CookieJar> {
+  for (const visitor of visitors) {
+    const res = await fetch(url, { headers: { ...headers, cookie: visitor.header() } });
+    await res.arrayBuffer();
+    visitor.update(res.headers.getSetCookie());
+    if (res.headers.get("x-vitrine") === "personalized") return visitor;
+  }
+  throw new Error("no visitor got a personalized page (x-vitrine: personalized)");
+}
+
+/**
+ * Sequential requests for one page: when its first body byte and its last arrive. node:http,
+ * not fetch: undici hands the first chunk of a chunked body over tens of ms late, which would
+ * hide what the Worker does.
+ */
+async function largePage(
+  url: string,
+  headers: Record<string, string>,
+  visitor?: CookieJar,
+): Promise<LargeResult> {
+  const runs: PageTiming[] = [];
+  let mode = "";
+  for (let i = 0; i < LARGE_RUNS; i++) {
+    const started = performance.now();
+    const { status, res, chunks } = await get(url, headers, visitor);
+    mode = String(res["x-vitrine"] ?? "origin");
+    let firstByteMs = NaN;
+    let bytes = 0;
+    let modules = 0;
+    const decoder = new TextDecoder();
+    for await (const chunk of chunks) {
+      if (bytes === 0) firstByteMs = performance.now() - started;
+      bytes += chunk.byteLength;
+      modules += decoder.decode(chunk, { stream: true }).split("data-vt-variant=").length - 1;
+    }
+    if (status !== 200) throw new Error(`${url}: HTTP ${status}`);
+    runs.push({ firstByteMs, lastByteMs: performance.now() - started, bytes, modules });
+  }
+  return { runs, mode };
+}
+
+/** One GET with node:http; the body as the chunks the socket delivered. */
+function get(
+  url: string,
+  headers: Record<string, string>,
+  visitor?: CookieJar,
+): Promise<{ status: number; res: IncomingHttpHeaders; chunks: AsyncIterable<Buffer> }> {
+  return new Promise((resolve, reject) => {
+    const cookie = visitor?.header();
+    request(url, { headers: cookie ? { ...headers, cookie } : headers }, (res) => {
+      visitor?.update(res.headers["set-cookie"] ?? []);
+      resolve({ status: res.statusCode ?? 0, res: res.headers, chunks: res });
+    })
+      .on("error", reject)
+      .end();
+  });
+}
+
+/** The Worker process's resident memory while it serves the large page again and again. */
+async function memory(
+  url: string,
+  headers: Record<string, string>,
+  visitor?: CookieJar,
+): Promise<MemoryResult> {
+  const pid = workerProcesses(PORTS.worker).find((p) => p.role === "workerd (Vitrine)")?.pid;
+  if (!pid) throw new Error("the Worker's workerd process was not found");
+  const startMiB = rssMiB(pid);
+  let peakMiB = startMiB;
+  const sampler = setInterval(() => (peakMiB = Math.max(peakMiB, rssMiB(pid))), 20);
+  try {
+    for (let i = 0; i < MEMORY_RUNS; i++) {
+      const { chunks } = await get(url, headers, visitor);
+      for await (const _ of chunks);
+    }
+  } finally {
+    clearInterval(sampler);
+  }
+  await new Promise((r) => setTimeout(r, 1_000));
+  return { requests: MEMORY_RUNS, startMiB, peakMiB, endMiB: rssMiB(pid) };
+}
+
+/** The processes of `wrangler dev` on `port`: the CLI and its workerd instances. */
+function workerProcesses(port: number): { pid: number; role: string }[] {
+  const stat = (pid: string) =>
+    readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  const cmdline = (pid: string) => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  const pids = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  const cli = pids.find((pid) => {
+    try {
+      const args = cmdline(pid);
+      return args.some((a) => a.endsWith("wrangler.js")) && args.includes(String(port));
+    } catch {
+      return false;
+    }
+  });
+  if (!cli) throw new Error(`no wrangler dev process for port ${port}`);
+  const group = stat(cli)[2];
+  const out: { pid: number; role: string }[] = [];
+  for (const pid of pids) {
+    try {
+      if (stat(pid)[2] !== group) continue;
+      const args = cmdline(pid).join(" ");
+      const role = !args.includes("workerd")
+        ? "wrangler (node)"
+        : args.includes(`entry=127.0.0.1:${port}`)
+          ? "workerd (wrangler's proxy)"
+          : "workerd (Vitrine)";
+      out.push({ pid: Number(pid), role });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+function cpuMs(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(f[11]) + Number(f[12])) * CLOCK_TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function percentile(values: readonly number[], p: number): number {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function summarize(r: {
+  pass: Measured;
+  personalized: Measured;
+  atRate: { pass: LoadResult; personalized: LoadResult };
+  large: { origin: LargeResult; pass: LargeResult; personalized: LargeResult };
+  memory: { pass: MemoryResult; personalized: MemoryResult };
+}) {
+  const { pass, personalized } = r;
   const ratio = personalized.rps / pass.rps;
   const added = { p50: personalized.p50 - pass.p50, p99: personalized.p99 - pass.p99 };
-  const row = (r: LoadResult) =>
-    `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p90} | ${r.p99} | ${r.errors + r.non2xx} |`;
+  const cpuAdded = personalized.cpu.workerMsPerRequest - pass.cpu.workerMsPerRequest;
+  const addedAtRate = {
+    p50: r.atRate.personalized.p50 - r.atRate.pass.p50,
+    p99: r.atRate.personalized.p99 - r.atRate.pass.p99,
+  };
+  const rateRow = (l: LoadResult) =>
+    `| ${l.name} | ${l.rps.toFixed(0)} | ${l.p50} | ${l.p90} | ${l.p99} | ${l.errors + l.non2xx} |`;
+  const ms = (n: number) => n.toFixed(1);
+  const row = (m: Measured) =>
+    `| ${m.name} | ${m.rps.toFixed(0)} | ${m.p50} | ${m.p90} | ${m.p99} | ${m.errors + m.non2xx} | ` +
+    `${ms(m.cpu.workerMsPerRequest)} | ${ms(m.cpu.benchMsPerRequest)} |`;
+  const roles = pass.cpu.perProcess.map((p) => p.role);
+  const cpuRows = [...new Set(roles)].map((role) => {
+    const of = (m: Measured) =>
+      m.cpu.perProcess.filter((p) => p.role === role).reduce((s, p) => s + p.msPerRequest, 0);
+    return `| ${role} | ${ms(of(pass))} | ${ms(of(personalized))} | ${ms(of(personalized) - of(pass))} |`;
+  });
+  const timing = (name: string) => {
+    const values = personalized.timings[name] ?? [];
+    return `${name} ${percentile(values, 50)}/${percentile(values, 99)}`;
+  };
+  const largeRow = (name: string, l: LargeResult) => {
+    const first = l.runs.map((x) => x.firstByteMs);
+    const last = l.runs.map((x) => x.lastByteMs);
+    const mib = (l.runs[0]?.bytes ?? 0) / 1024 / 1024;
+    const modules = l.runs[0]?.modules ?? 0;
+    return (
+      `| ${name} (${l.mode}) | ${ms(percentile(first, 50))} | ${ms(Math.max(...first))} | ` +
+      `${ms(percentile(last, 50))} | ${mib.toFixed(2)} | ${modules} |`
+    );
+  };
+  const mem = (name: string, m: MemoryResult) =>
+    `| ${name} | ${m.requests} | ${m.startMiB.toFixed(0)} | ${m.peakMiB.toFixed(0)} | ${m.endMiB.toFixed(0)} |`;
   const markdown = [
-    `Vitrine bench, ${new Date().toISOString()}, ${SECONDS} s per mode, 8 connections, one wrangler dev (workerd) process`,
+    `Vitrine bench, ${new Date().toISOString()}, ${SECONDS} s per mode, 8 connections, one ` +
+      `wrangler dev (workerd) process, local trace collector ` +
+      `${process.env.X_LOCAL_OBSERVABILITY === "false" ? "off" : "on"}, same product page`,
     "",
-    "| mode | req/s | p50 ms | p90 ms | p99 ms | errors |",
-    "| --- | --- | --- | --- | --- | --- |",
+    "| mode | req/s | p50 ms | p90 ms | p99 ms | errors | wrangler dev CPU ms/req | bench process CPU ms/req |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
     row(pass),
     row(personalized),
     "",
     `throughput ratio personalized / pass-through: ${ratio.toFixed(2)} (target >= 0.80)`,
-    `added latency: p50 ${added.p50} ms (target <= 2), p99 ${added.p99} ms (target <= 10)`,
+    `added latency under full load (queueing included): p50 ${added.p50} ms (target <= 2), p99 ${added.p99} ms (target <= 10)`,
+    `added CPU: ${ms(cpuAdded)} ms per request in wrangler dev's processes ` +
+      `(${((cpuAdded / pass.cpu.workerMsPerRequest) * 100).toFixed(0)}% over pass-through)`,
+    `personalized responses: ${JSON.stringify(personalized.modes)}; Server-Timing p50/p99 ms: ` +
+      ["config", "profile", "session", "model"].map(timing).join(", "),
+    "",
+    `At a fixed ${RATE} req/s (below both modes' capacity, so latency is service time, not queueing):`,
+    "",
+    "| mode | req/s | p50 ms | p90 ms | p99 ms | errors |",
+    "| --- | --- | --- | --- | --- | --- |",
+    rateRow(r.atRate.pass),
+    rateRow(r.atRate.personalized),
+    "",
+    `added latency at ${RATE} req/s: p50 ${addedAtRate.p50} ms (target <= 2), p99 ${addedAtRate.p99} ms (target <= 10)`,
+    "",
+    "CPU per request by process (ms; the Worker shares its workerd process with the local KV, Cache API and Durable Object simulators):",
+    "",
+    "| process | pass-through | personalized | added |",
+    "| --- | --- | --- | --- |",
+    ...cpuRows,
+    "",
+    `5 MB page (${LARGE_PAGE}: the origin streams it over time and never lets it be cached), ` +
+      `${LARGE_RUNS} sequential requests each:`,
+    "",
+    "| path | first byte p50 ms | first byte max ms | last byte p50 ms | MiB | modules injected |",
+    "| --- | --- | --- | --- | --- | --- |",
+    largeRow("origin, direct", r.large.origin),
+    largeRow("through the Worker, kill switch", r.large.pass),
+    largeRow("through the Worker, personalized", r.large.personalized),
+    "",
+    "Resident memory of the Worker's workerd process while it serves the 5 MB page again and again:",
+    "",
+    "| mode | requests | start MiB | peak MiB | end MiB |",
+    "| --- | --- | --- | --- | --- |",
+    mem("kill switch", r.memory.pass),
+    mem("personalized", r.memory.personalized),
     "",
   ].join("\n");
-  return { pass, personalized, ratio, added, markdown };
+  return { ...r, ratio, added, addedAtRate, cpuAdded, markdown };
 }

@@ -155,6 +155,35 @@ describe("demo shop: routes", () => {
     }
   });
 
+  it("streams the benchmark's large page in chunks, complete and never cached", async () => {
+    const res = await get("/bench/large-page?mb=2");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(res.headers.get("content-length")).toBeNull();
+    let chunks = 0;
+    let body = "";
+    const decoder = new TextDecoder();
+    for await (const chunk of res.body!) {
+      chunks++;
+      body += decoder.decode(chunk, { stream: true });
+    }
+    const bytes = Buffer.byteLength(body);
+    expect(bytes).toBeGreaterThan(1.9 * 1024 * 1024);
+    expect(bytes).toBeLessThan(2.3 * 1024 * 1024);
+    expect(chunks).toBeGreaterThan(5);
+    expect(body).toMatch(/^<!doctype html>/);
+    expect(body).toMatch(/<\/html>\s*$/);
+    for (const id of ["promo-banner", "category-top", "sidebar"]) {
+      expect(body.split(`id="${id}"`)).toHaveLength(2);
+    }
+    // The whole catalog, repeated: every product card appears the same number of times.
+    const counts = new Map<string, number>();
+    for (const id of productIds(body)) counts.set(id, (counts.get(id) ?? 0) + 1);
+    expect(counts.size).toBe(index.products.length);
+    expect(new Set(counts.values()).size).toBe(1);
+  });
+
   it("revalidates the stylesheet and images with ETag / If-None-Match", async () => {
     for (const path of ["/assets/shop.css", "/img/p-0003.svg"]) {
       const first = await get(path);

@@ -14,6 +14,7 @@ import { categoryPage } from "./pages/category.ts";
 import { checkoutPage, shippingCost, validateCheckout } from "./pages/checkout.ts";
 import { faqPage } from "./pages/faq.ts";
 import { homePage } from "./pages/home.ts";
+import { LARGE_PAGE_PATH, sendLargePage } from "./pages/large.ts";
 import { errorPage, notFoundPage } from "./pages/not-found.ts";
 import { orderPage } from "./pages/order.ts";
 import { productPage } from "./pages/product.ts";
@@ -47,6 +48,12 @@ export function startShop(opts: ShopOptions = {}): Promise<ShopServer> {
   const assets = { productsJson, images };
 
   const server = createServer((req, res) => {
+    // The benchmark's 5 MB page streams in chunks, so it is written here, not as one Reply.
+    const url = new URL(req.url ?? "/", "http://shop.local");
+    if (url.pathname === LARGE_PAGE_PATH && (req.method === "GET" || req.method === "HEAD")) {
+      sendLargePage(ctx, req, res, url).catch(() => res.destroy());
+      return;
+    }
     handle(ctx, assets, req)
       .catch((err: unknown) => failure(ctx, err))
       .then((reply) => send(req, res, reply))

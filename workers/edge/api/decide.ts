@@ -2,12 +2,12 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { PAGE_TYPES } from "../model/context.ts";
 import { parseInput } from "../errors.ts";
-import { planPage } from "../personalize/page-plan.ts";
+import { planPage, productIdForPage } from "../personalize/page-plan.ts";
 import {
   lookupTiming,
   prepareVisit,
-  productIdFromSlug,
   recordVisit,
+  visitInput,
   visitMode,
 } from "../personalize/visit.ts";
 import { settingsOf } from "../settings.ts";
@@ -61,13 +61,7 @@ export const decideApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post
     "invalid_request",
   );
   const request = c.req.raw;
-  const visit = await prepareVisit({
-    request,
-    env: c.env,
-    settings,
-    pageUrl: new URL(body.path, request.url),
-    referrer: body.referrer ?? null,
-  });
+  const visit = await prepareVisit(request, c.env, settings, new URL(body.path, request.url));
   for (const cookie of visit.identity.setCookies) c.header("set-cookie", cookie, { append: true });
   c.header("cache-control", "private, no-store");
   const lookups = await visit.lookups;
@@ -79,8 +73,16 @@ export const decideApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post
   if (!active.config.enabled) return answer("off");
 
   const model = lookups.model.ok ? lookups.model.value : null;
-  const seen = visit.input.context;
-  const productId = body.productId ?? seen.productId ?? productIdFromSlug(model, visit.productSlug);
+  // The route's referrer is the SPA's landing referrer, not this call's (the SPA's own page).
+  const headers = new Headers(request.headers);
+  if (body.referrer) headers.set("referer", body.referrer);
+  else headers.delete("referer");
+  const { page, input: seenInput } = visitInput(visit, lookups, active, headers);
+  const seen = seenInput.context;
+  const productId =
+    body.productId ??
+    seen.productId ??
+    productIdForPage(model, visit.url.pathname, page.productSlug);
   const context = {
     ...seen,
     pageType: body.pageType ?? seen.pageType,
@@ -90,12 +92,7 @@ export const decideApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post
       seen.categoryId ??
       (productId ? (model?.items[productId]?.categoryId ?? null) : null),
   };
-  const input = {
-    ...visit.input,
-    context,
-    profile: lookups.profile.ok ? lookups.profile.value : null,
-    session: lookups.session.ok ? lookups.session.value : null,
-  };
+  const input = { ...seenInput, context };
   const plan = planPage({ active, input, model, previewVariant: visit.previewVariant });
   const decisions = [...plan.slots.values()].map((rendered) => {
     const decided = plan.decision.slots.find((d) => d.slotId === rendered.slotId);

@@ -35,6 +35,19 @@ export async function loadActiveConfig(kv: KVNamespace): Promise<ActiveConfig | 
   return current;
 }
 
+/**
+ * The active config when this isolate knows it is current (pointer read within the last few
+ * seconds), with no I/O: the hot path then decides at once which lookups the page needs.
+ * Undefined when only loadActiveConfig can tell.
+ */
+export function peekActiveConfig(): ActiveConfig | null | undefined {
+  const fresh = pointer.peek();
+  if (!fresh) return undefined;
+  const version = Number(fresh.data);
+  if (!fresh.data || !Number.isInteger(version)) return current;
+  return current?.version === version || rejected === version ? current : undefined;
+}
+
 /** After a publish or rollback in this isolate, read the pointer again at once. */
 export function forgetActiveConfig(): void {
   pointer.clear();

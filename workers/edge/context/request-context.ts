@@ -1,7 +1,7 @@
 import type { RequestContext } from "../model/context.ts";
 import { channelOf } from "./channel.ts";
 import { detectDevice } from "./device.ts";
-import { DEFAULT_PAGE_RULES, matchPage, type PageRule } from "./page-rules.ts";
+import { DEFAULT_PAGE_RULES, matchPage, type PageMatch, type PageRule } from "./page-rules.ts";
 
 /** The parts of `request.cf` (IncomingRequestCfProperties) this reads. */
 export type CfGeo = { country?: string; region?: string; timezone?: string };
@@ -12,6 +12,8 @@ export type ContextInput = {
   headers: Headers;
   cf?: CfGeo | null;
   rules?: readonly PageRule[];
+  /** The URL's match against `rules`, when the caller already has it. */
+  page?: PageMatch;
   /** Hosts whose referrals count as internal navigation (see channelOf). */
   internalHosts?: readonly string[];
   now: number;
@@ -80,7 +82,7 @@ function countryOf(value: string | undefined): string | null {
  */
 export function buildRequestContext(input: ContextInput): RequestContext {
   const { url, headers, cf, now } = input;
-  const page = matchPage(url.pathname, input.rules ?? DEFAULT_PAGE_RULES);
+  const page = input.page ?? matchPage(url.pathname, input.rules ?? DEFAULT_PAGE_RULES);
   const source = channelOf(url, headers.get("referer"), { internalHosts: input.internalHosts });
   return {
     path: url.pathname + url.search,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import demoJson from "../../../seeds/config/demo-config.json" with { type: "json" };
+import { DEFAULT_PAGE_RULES, matchPage } from "../context/page-rules.ts";
 import { parseConfig } from "./config-schema.ts";
 import { baseConfig } from "./test-fixtures.ts";
 
@@ -242,6 +243,61 @@ describe("parseConfig: errors name the path", () => {
     ).toEqual(["defaults.locale: RangeError: Incorrect locale information provided"]);
     expect(errorsOf({ variants: { "bad id!": { slot: "hero", template: "x" } } })).toEqual([
       "variants.bad id!: ids are letters, digits, - and _ (at most 64)",
+    ]);
+  });
+});
+
+describe("parseConfig: URL rules", () => {
+  it("defaults to the demo shop's rules, and the demo config spells them out", () => {
+    const result = parseConfig(baseConfig());
+    expect(result.ok && result.config.pageRules).toEqual(DEFAULT_PAGE_RULES);
+    const demo = parseConfig(demoJson);
+    expect(demo.ok && demo.config.pageRules).toEqual(DEFAULT_PAGE_RULES);
+    // Each parse gets its own copy: a config never shares (or mutates) the defaults.
+    const again = parseConfig(baseConfig());
+    expect(result.ok && again.ok && result.config.pageRules !== again.config.pageRules).toBe(true);
+  });
+
+  it("takes a shop's own URL layout", () => {
+    const result = parseConfig(
+      baseConfig({
+        pageRules: [
+          {
+            pattern: "/products/:handle.html",
+            pageType: "product",
+            params: { productSlug: ":handle" },
+          },
+          { pattern: "/collections/:category", pageType: "category" },
+          { pattern: "/", pageType: "home" },
+        ],
+      }),
+    );
+    expect(result.ok ? [] : result.errors).toEqual([]);
+    if (!result.ok) return;
+    expect(matchPage("/products/trail-runner.html", result.config.pageRules)).toEqual({
+      pageType: "product",
+      productSlug: "trail-runner",
+      categoryId: null,
+    });
+    expect(matchPage("/collections/shoes", result.config.pageRules).categoryId).toBe("shoes");
+    // The demo shop's URLs mean nothing to this shop.
+    expect(matchPage("/p/trail-runner", result.config.pageRules).pageType).toBe("other");
+  });
+
+  it("names the rule and field that is wrong", () => {
+    expect(
+      errorsOf({
+        pageRules: [
+          { pattern: "/p/:slug", pageType: "product" },
+          { pattern: "p/:slug", pageType: "product" },
+          { pattern: "/a/*/b", pageType: "landing" },
+          { pattern: "/c/:id", pageType: "category", params: { categoryId: ":cat" } },
+        ],
+      }),
+    ).toEqual([
+      "pageRules[1].pattern: must start with / and hold only URL path characters",
+      'pageRules[2].pageType: Invalid option: expected one of "home"|"category"|"product"|"search"|"cart"|"checkout"|"order"|"bestsellers"|"faq"|"other"',
+      "pageRules[3].params.categoryId: the pattern has no parameter :cat",
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_PAGE_RULES, PageRulesSchema } from "../context/page-rules.ts";
 import { LIST_SOURCES } from "../model/catalog.ts";
 import {
   checkConditionValue,
@@ -271,6 +272,12 @@ export const ConfigSchema = z
           ctx.addIssue({ code: "custom", path: ["locale"], message: String(err) });
         }
       }),
+    pageRules: PageRulesSchema.default(() =>
+      DEFAULT_PAGE_RULES.map((rule) => ({ ...rule })),
+    ).describe(
+      "URL rules that give each page its type (and product slug / category id), first match wins: " +
+        '"/p/:slug", "/c/:categoryId", "/blog/*". Defaults to the demo shop\'s URLs',
+    ),
     slots: z.record(Id, SlotSchema),
     variants: z.record(Id, VariantSchema),
     experiments: z.record(Id, ExperimentSchema).default({}),

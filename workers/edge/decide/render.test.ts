@@ -6,6 +6,7 @@ import { decide } from "./decide.ts";
 import {
   buildView,
   formatDuration,
+  formatMoney,
   productCard,
   renderAttribute,
   renderPage,
@@ -201,6 +202,23 @@ describe("the view", () => {
       price: "49,99\u00a0€",
       stars: "★★★☆☆",
     });
+  });
+
+  it("remembered cards and amounts come back the same, with each list's own rank", () => {
+    const p = product("c", { priceCents: 1999 });
+    const first = productCard(p, "en-IE", 1)!;
+    const third = productCard(p, "en-IE", 3)!;
+    expect([first.rank, third.rank, productCard(p, "en-IE", 1)!.rank]).toEqual([1, 3, 1]);
+    expect(third).toEqual({ ...first, rank: 3 });
+    // Another locale is another card.
+    expect(productCard(p, "de-DE", 1)!.price).toBe("19,99\u00a0€");
+    expect(productCard({ ...p, url: "javascript:alert(1)" }, "en-IE", 1)).toBeNull();
+    // Past the remembered-amount cap the formatter starts over and stays correct.
+    for (let cents = 0; cents < 5000; cents++) {
+      expect(formatMoney(cents, "EUR", "en-IE")).toBe(
+        new Intl.NumberFormat("en-IE", { style: "currency", currency: "EUR" }).format(cents / 100),
+      );
+    }
   });
 
   it("cart: value, count and the free-delivery gap", () => {

@@ -161,11 +161,8 @@ export function buildView(
   variant: VariantConfig,
   render: RenderInput,
 ): TemplateView | null {
-  const { context, consent } = render.input;
-  const profile = consent.personalization ? render.input.profile : null;
-  const session = consent.personalization ? render.input.session : null;
-  const { locale, currency, freeDeliveryThresholdCents: threshold } = config.defaults;
-  const money = (cents: number) => formatMoney(cents, currency, locale);
+  const { context } = render.input;
+  const { locale } = config.defaults;
 
   const items: ProductCard[] = [];
   for (const source of render.items) {
@@ -184,15 +181,38 @@ export function buildView(
     endsIn = formatDuration(left);
   }
 
-  const lines = session?.cart.lines ?? [];
-  const valueCents = session?.cart.valueCents ?? 0;
-  const missing = threshold === null ? 0 : Math.max(0, threshold - valueCents);
-  const local = localDate(createFacts(render.input));
   return {
     data,
     product,
     items,
     hasItems: items.length > 0,
+    endsIn,
+    ...pageParts(config, render.input),
+  };
+}
+
+type PageParts = Pick<TemplateView, "cart" | "visitor" | "now" | "page" | "query">;
+
+// The request's part of the view is the same for every slot of a page, and templates only
+// read it: built once per decision input (one per page) instead of once per slot.
+const partsByInput = new WeakMap<
+  DecisionInput,
+  { config: PersonalizationConfig; parts: PageParts }
+>();
+
+function pageParts(config: PersonalizationConfig, input: DecisionInput): PageParts {
+  const known = partsByInput.get(input);
+  if (known?.config === config) return known.parts;
+  const { context, consent } = input;
+  const profile = consent.personalization ? input.profile : null;
+  const session = consent.personalization ? input.session : null;
+  const { locale, currency, freeDeliveryThresholdCents: threshold } = config.defaults;
+  const money = (cents: number) => formatMoney(cents, currency, locale);
+  const lines = session?.cart.lines ?? [];
+  const valueCents = session?.cart.valueCents ?? 0;
+  const missing = threshold === null ? 0 : Math.max(0, threshold - valueCents);
+  const local = localDate(createFacts(input));
+  const parts: PageParts = {
     cart: {
       valueCents,
       value: money(valueCents),
@@ -223,7 +243,6 @@ export function buildView(
       // Minutes past the hour are the same locally for whole-hour offsets.
       leftToday: formatDuration((24 - context.localHour) * HOUR - (context.now % HOUR)),
     },
-    endsIn,
     page: {
       type: context.pageType,
       path: context.path,
@@ -237,10 +256,27 @@ export function buildView(
         .map(([k, v]) => [k, v.slice(0, MAX_QUERY_VALUE)]),
     ),
   };
+  partsByInput.set(input, { config, parts });
+  return parts;
 }
+
+// Products come from the published model, one object per item and version: their cards are
+// formatted once per isolate and locale; only the rank differs from list to list.
+const cardsBySource = new WeakMap<ProductSource, Map<string, ProductCard | null>>();
 
 /** A display card, or null when its link or image is not a safe URL (the card is dropped). */
 export function productCard(p: ProductSource, locale: string, rank: number): ProductCard | null {
+  let byLocale = cardsBySource.get(p);
+  if (!byLocale) cardsBySource.set(p, (byLocale = new Map()));
+  let card = byLocale.get(locale);
+  if (card === undefined) {
+    card = buildCard(p, locale);
+    byLocale.set(locale, card);
+  }
+  return card && (card.rank === rank ? card : { ...card, rank });
+}
+
+function buildCard(p: ProductSource, locale: string): ProductCard | null {
   if (!isSafeUrl(p.url) || !isSafeUrl(p.imageUrl)) return null;
   const full = Math.max(0, Math.min(5, Math.round(p.rating)));
   return {
@@ -256,7 +292,7 @@ export function productCard(p: ProductSource, locale: string, rank: number): Pro
     categoryId: p.categoryId,
     brand: p.brand,
     price: formatMoney(p.priceCents, p.currency, locale),
-    rank,
+    rank: 0,
     stars: "★".repeat(full) + "☆".repeat(5 - full),
     ratingText: p.rating.toFixed(1),
     inStock: p.stock > 0,
@@ -273,7 +309,7 @@ export function productCard(p: ProductSource, locale: string, rank: number): Pro
  * elsewhere can never weaken it.
  */
 export function renderTemplate(template: string, view: TemplateView): string {
-  return Mustache.render(template, view, undefined, { escape: escapeHtml });
+  return renderWith(template, view, escapeHtml);
 }
 
 /**
@@ -286,11 +322,28 @@ export function renderAttribute(
   view: TemplateView,
   attribute: string,
 ): string | null {
-  const value = Mustache.render(template, view, undefined, { escape: plainText })
+  const value = renderWith(template, view, plainText)
     .replace(/[\u0000-\u001f\u007f]/g, "")
     .slice(0, MAX_ATTRIBUTE);
   if (URL_ATTRIBUTES.has(attribute.toLowerCase()) && !isRelativePath(value)) return null;
   return value;
+}
+
+// Templates are parsed once per isolate. Mustache keeps its own cache, but its key is the
+// template concatenated with the tags: a new long string to build and hash on every render.
+const writer = new Mustache.Writer();
+const parsed = new Map<string, string[][]>();
+/** Far more than one config holds; old versions' templates go when it fills. */
+const MAX_TEMPLATES = 2048;
+
+function renderWith(template: string, view: TemplateView, escape: (value: unknown) => string) {
+  let tokens = parsed.get(template);
+  if (!tokens) {
+    tokens = Mustache.parse(template) as unknown as string[][];
+    if (parsed.size >= MAX_TEMPLATES) parsed.clear();
+    parsed.set(template, tokens);
+  }
+  return writer.renderTokens(tokens, new Mustache.Context(view), undefined, template, { escape });
 }
 
 const ENTITIES: Record<string, string> = {
@@ -310,17 +363,32 @@ export function escapeHtml(value: unknown): string {
 
 const plainText = (value: unknown) => String(value);
 
-const formatters = new Map<string, Intl.NumberFormat>();
+type MoneyFormat = { format: Intl.NumberFormat; done: Map<number, string> };
+const formatters = new Map<string, MoneyFormat>();
+/** Amounts remembered per format: catalog prices and cart totals repeat from page to page. */
+const MAX_AMOUNTS = 4096;
 
-/** Money in the shop's locale; formatters are built once per locale and currency. */
+/**
+ * Money in the shop's locale. Formatters are built once per locale and currency, and each
+ * amount is formatted once per isolate (Intl formatting is the costliest step of a render).
+ */
 export function formatMoney(cents: number, currency: string, locale: string): string {
   const key = `${locale}|${currency}`;
   let f = formatters.get(key);
   if (!f) {
-    f = new Intl.NumberFormat(locale, { style: "currency", currency });
+    f = {
+      format: new Intl.NumberFormat(locale, { style: "currency", currency }),
+      done: new Map(),
+    };
     formatters.set(key, f);
   }
-  return f.format(cents / 100);
+  let text = f.done.get(cents);
+  if (text === undefined) {
+    text = f.format.format(cents / 100);
+    if (f.done.size >= MAX_AMOUNTS) f.done.clear();
+    f.done.set(cents, text);
+  }
+  return text;
 }
 
 /** `3 days`, `5 h 20 min`, `12 min`: how long an offer still runs. */

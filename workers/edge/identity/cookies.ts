@@ -15,6 +15,12 @@ export const VISITOR_MAX_AGE_S = 400 * 24 * 3600;
 export const SESSION_IDLE_MS = 30 * 60 * 1000;
 /** A consent choice is remembered for 6 months, then the banner asks again (CNIL guidance). */
 export const CONSENT_MAX_AGE_S = 180 * 24 * 3600;
+/**
+ * The session cookie's activity time is re-signed only when it is at least this old, so most
+ * pages carry no Set-Cookie and cost no HMAC: a session then ends 29 to 30 minutes after the
+ * visitor's last request instead of exactly 30.
+ */
+export const SESSION_REFRESH_MS = 60 * 1000;
 /** Clock skew between edge locations tolerated on a session's last-activity time. */
 const SESSION_CLOCK_SKEW_MS = 60 * 1000;
 
@@ -44,16 +50,26 @@ export function readSignedCookie(
 
 export type SignedCookies = Partial<Record<CookieKey, string>>;
 
-/** Verified values of all of Vitrine's cookies, keyed `visitor`, `session`, `consent`. */
+const COOKIE_KEYS = Object.keys(COOKIE) as CookieKey[];
+
+/**
+ * Verified values of all of Vitrine's cookies, keyed `visitor`, `session`, `consent`: the
+ * header is parsed once and the signatures are checked in parallel.
+ */
 export async function readSignedCookies(
   cookieHeader: string | null,
   secret: string,
 ): Promise<SignedCookies> {
   const out: SignedCookies = {};
-  for (const key of Object.keys(COOKIE) as CookieKey[]) {
-    const value = await readSignedCookie(cookieHeader, COOKIE[key], secret);
+  if (!cookieHeader) return out;
+  const sent = parse(cookieHeader);
+  const values = await Promise.all(
+    COOKIE_KEYS.map((key) => verifySignedValue(sent[COOKIE[key]], secret)),
+  );
+  COOKIE_KEYS.forEach((key, i) => {
+    const value = values[i];
     if (value) out[key] = value;
-  }
+  });
   return out;
 }
 
@@ -79,7 +95,12 @@ export async function visitorCookie(visitorId: string, secret: string, url: URL)
   );
 }
 
-export type SessionResolution = { sessionId: string; isNewSession: boolean };
+export type SessionResolution = {
+  sessionId: string;
+  isNewSession: boolean;
+  /** Whether `vt_sid` must be set on this response: a new session or a stale activity time. */
+  refresh: boolean;
+};
 
 /**
  * The session a request belongs to, from the verified `vt_sid` value (`<id>~<last activity ms>`):
@@ -94,15 +115,15 @@ export function resolveSession(
   if (m) {
     const idleMs = now - Number(m[2]);
     if (idleMs < SESSION_IDLE_MS && idleMs >= -SESSION_CLOCK_SKEW_MS) {
-      return { sessionId: m[1]!, isNewSession: false };
+      return { sessionId: m[1]!, isNewSession: false, refresh: idleMs >= SESSION_REFRESH_MS };
     }
   }
-  return { sessionId: newId(), isNewSession: true };
+  return { sessionId: newId(), isNewSession: true, refresh: true };
 }
 
 /**
- * `vt_sid`, re-set on every response to record the last activity. Max-Age matches the idle
- * timeout so the browser forgets it when the server would anyway.
+ * `vt_sid`, re-set to record the last activity (at most once a minute, see SESSION_REFRESH_MS).
+ * Max-Age matches the idle timeout so the browser forgets it when the server would anyway.
  */
 export async function sessionCookie(
   sessionId: string,

@@ -37,6 +37,19 @@ describe("signValue / verifySignedValue", () => {
     ).toBeNull();
   });
 
+  it("remembers verified strings per secret without letting anything else through", async () => {
+    const signed = await signValue("visitor-cccc-0003", SECRET);
+    // Verified twice: the second answer comes from memory and must be the same.
+    expect(await verifySignedValue(signed, SECRET)).toBe("visitor-cccc-0003");
+    expect(await verifySignedValue(signed, SECRET)).toBe("visitor-cccc-0003");
+    // Near-copies of a remembered string still go through the HMAC and fail.
+    expect(await verifySignedValue(signed.replace("cccc", "dddd"), SECRET)).toBeNull();
+    expect(await verifySignedValue(`${signed}A`, SECRET)).toBeNull();
+    expect(await verifySignedValue(` ${signed}`, SECRET)).toBeNull();
+    // A string remembered under one secret is not valid under another.
+    expect(await verifySignedValue(signed, "another-secret-0123456789")).toBeNull();
+  });
+
   it("rejects a non-canonical signature that decodes to the same bytes", async () => {
     const signed = await signValue("visitor-aaaa-0001", SECRET);
     const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

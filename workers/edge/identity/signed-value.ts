@@ -88,6 +88,27 @@ export async function signValue(value: string, secret: string): Promise<string> 
   return `${value}.${toBase64url(await mac(value, secret))}`;
 }
 
+/*
+ * Returning visitors send the same signed cookies on every page, so strings that verified once
+ * are remembered per secret: the HMAC runs once per cookie value and isolate, not per request.
+ * Only successes are stored (a forged value costs a full verification every time), and a key
+ * is the whole `value.signature` string, so nothing unverified can ever match one.
+ */
+const MAX_VERIFIED = 10_000;
+const verified = new Map<string, Map<string, string>>();
+
+function remember(secret: string, signed: string, value: string): void {
+  let bySecret = verified.get(secret);
+  if (!bySecret) {
+    // A rotated secret's entries go with it.
+    if (verified.size >= MAX_CACHED_KEYS) verified.clear();
+    verified.set(secret, (bySecret = new Map()));
+  }
+  // Oldest first out: a bounded cache whose memory stays flat whatever the traffic.
+  if (bySecret.size >= MAX_VERIFIED) bySecret.delete(bySecret.keys().next().value!);
+  bySecret.set(signed, value);
+}
+
 /**
  * The value inside a correctly signed `value.signature`, or null for anything else: missing,
  * malformed, too long, signed with another secret, or tampered with. Never throws.
@@ -97,14 +118,18 @@ export async function verifySignedValue(
   secret: string,
 ): Promise<string | null> {
   if (!signed || !secret || signed.length > MAX_SIGNED_LENGTH) return null;
+  const known = verified.get(secret)?.get(signed);
+  if (known !== undefined) return known;
   const dot = signed.lastIndexOf(".");
   if (dot < 0) return null;
   const given = decodeSignature(signed.slice(dot + 1));
   if (!given) return null;
   const value = signed.slice(0, dot);
   try {
-    return timingSafeEqual(given, await mac(value, secret)) ? value : null;
+    if (!timingSafeEqual(given, await mac(value, secret))) return null;
   } catch {
     return null;
   }
+  remember(secret, signed, value);
+  return value;
 }

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { Consent } from "../model/context.ts";
-import { consentCookie, expiredCookie, isLocalHttp, SESSION_IDLE_MS } from "./cookies.ts";
+import {
+  consentCookie,
+  expiredCookie,
+  isLocalHttp,
+  readSignedCookies,
+  SESSION_IDLE_MS,
+  SESSION_REFRESH_MS,
+} from "./cookies.ts";
 import { signValue, verifySignedValue } from "./signed-value.ts";
 import { resolveIdentity } from "./visitor-identity.ts";
 
@@ -83,6 +90,23 @@ describe("resolveIdentity with personalization consent", () => {
     const set = cookiesOf(r.setCookies);
     expect(Object.keys(set)).toEqual(["vt_sid"]);
     expect(await verifySignedValue(set.vt_sid!.value, SECRET)).toBe(`sess-0001~${NOW}`);
+  });
+
+  it("re-signs the session only when its activity time is a minute old or more", async () => {
+    const at = (age: number) =>
+      Promise.all([pair("vt_id", KNOWN), pair("vt_sid", `sess-0001~${NOW - age}`)]).then((c) =>
+        c.join("; "),
+      );
+    const fresh = await identity(await at(SESSION_REFRESH_MS - 1));
+    expect(fresh).toMatchObject({ sessionId: "sess-0001", isNewSession: false, setCookies: [] });
+    const due = await identity(await at(SESSION_REFRESH_MS));
+    expect(due.sessionId).toBe("sess-0001");
+    const set = cookiesOf(due.setCookies);
+    expect(Object.keys(set)).toEqual(["vt_sid"]);
+    expect(await verifySignedValue(set.vt_sid!.value, SECRET)).toBe(`sess-0001~${NOW}`);
+    // Within the clock-skew allowance a stamp from the future is kept as it is.
+    const ahead = await identity(await at(-30_000));
+    expect([ahead.sessionId, ahead.setCookies]).toEqual(["sess-0001", []]);
   });
 
   it("replaces a tampered visitor cookie with a new id, and starts a new session", async () => {
@@ -206,16 +230,22 @@ describe("cookie helpers", () => {
     );
   });
 
-  it("still accepts the deprecated cookieHeader input", async () => {
-    const r = await resolveIdentity({
-      cookieHeader: await pair("vt_id", KNOWN),
-      cookies: {},
+  it("uses cookies verified beforehand instead of checking them again", async () => {
+    const header = await pair("vt_id", KNOWN);
+    const verified = await readSignedCookies(header, SECRET);
+    expect(verified).toEqual({ visitor: KNOWN });
+    const input = {
+      cookieHeader: header,
       url: new URL("https://shop.example/"),
       secret: SECRET,
       consent: YES,
       now: NOW,
       newId: ids(),
-    });
+    };
+    const r = await resolveIdentity({ ...input, verified });
     expect([r.visitorId, r.isNewVisitor]).toEqual([KNOWN, false]);
+    // What the caller verified is what counts: nothing verified means a new visitor.
+    const none = await resolveIdentity({ ...input, verified: {} });
+    expect(none.isNewVisitor).toBe(true);
   });
 });

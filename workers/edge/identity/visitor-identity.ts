@@ -4,10 +4,11 @@ import {
   expiredCookie,
   isVisitorId,
   presentCookies,
-  readSignedCookie,
+  readSignedCookies,
   resolveSession,
   sessionCookie,
   visitorCookie,
+  type SignedCookies,
 } from "./cookies.ts";
 
 export { SESSION_IDLE_MS } from "./cookies.ts";
@@ -37,10 +38,10 @@ export type IdentityInput = Common &
   (
     | { headers: Headers }
     | {
-        /** @deprecated pass `headers`; kept until personalize/serve-page.ts moves over. */
+        /** The raw Cookie header: which of our cookies were sent at all (to expire them). */
         cookieHeader: string | null;
-        /** @deprecated ignored: cookies are verified here. */
-        cookies?: unknown;
+        /** Values already verified by readSignedCookies, so no signature is checked twice. */
+        verified: SignedCookies;
       }
   );
 
@@ -50,8 +51,9 @@ const NOBODY = { visitorId: null, sessionId: null, isNewVisitor: false, isNewSes
  * Who this visitor is, as far as consent allows.
  *  - With personalization consent: the signed visitor id (a missing, tampered or malformed one
  *    is replaced by a fresh UUID) and a session that ends after 30 minutes of inactivity. The
- *    session cookie is re-set on every request (last activity); the visitor cookie when it is
- *    new and once per session, so its 400-day expiry slides for returning visitors.
+ *    session cookie is re-set when the session is new or its activity time is a minute old or
+ *    more; the visitor cookie when it is new and once per session, so its 400-day expiry
+ *    slides for returning visitors.
  *  - Without it: no ids, nothing new set, and any `vt_id` / `vt_sid` the browser still sends is
  *    expired, so withdrawing consent stops identification at once.
  */
@@ -66,19 +68,19 @@ export async function resolveIdentity(input: IdentityInput): Promise<Identity> {
     return { ...NOBODY, setCookies: stale.map((name) => expiredCookie(name, url)) };
   }
   const newId = input.newId ?? (() => crypto.randomUUID());
-  const [storedVisitor, storedSession] = await Promise.all([
-    readSignedCookie(cookieHeader, COOKIE.visitor, secret),
-    readSignedCookie(cookieHeader, COOKIE.session, secret),
-  ]);
+  const verified =
+    "verified" in input ? input.verified : await readSignedCookies(cookieHeader, secret);
+  const storedVisitor = verified.visitor;
   const isNewVisitor = !storedVisitor || !isVisitorId(storedVisitor);
   const visitorId = isNewVisitor ? newId() : storedVisitor;
   // A new visitor id never continues an old session: the two would describe different people.
-  const { sessionId, isNewSession } = resolveSession(
-    isNewVisitor ? null : storedSession,
+  const { sessionId, isNewSession, refresh } = resolveSession(
+    isNewVisitor ? null : (verified.session ?? null),
     now,
     newId,
   );
-  const setCookies = [await sessionCookie(sessionId, now, secret, url)];
-  if (isNewVisitor || isNewSession) setCookies.unshift(await visitorCookie(visitorId, secret, url));
+  const setCookies: string[] = [];
+  if (isNewVisitor || isNewSession) setCookies.push(await visitorCookie(visitorId, secret, url));
+  if (refresh) setCookies.push(await sessionCookie(sessionId, now, secret, url));
   return { visitorId, sessionId, isNewVisitor, isNewSession, setCookies };
 }

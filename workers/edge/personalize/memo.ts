@@ -22,6 +22,11 @@ export class IsolateMemo<T> {
     return this.pending;
   }
 
+  /** The value if it is still fresh, without loading anything. */
+  peek(now = Date.now()): { data: T } | undefined {
+    return this.value && now < this.value.until ? { data: this.value.data } : undefined;
+  }
+
   clear(): void {
     this.value = null;
   }

@@ -6,10 +6,12 @@ import {
   renderPage,
   type DecisionInput,
   type PageDecision,
+  type PersonalizationConfig,
   type ProductSource,
   type SlotDecision,
 } from "../decide/index.ts";
-import type { RenderedSlot } from "../rewrite/page-rewriter.ts";
+import type { PageType } from "../model/context.ts";
+import type { RenderedSlot, SlotSelector } from "../rewrite/page-rewriter.ts";
 
 export type PlanInput = {
   active: ActiveConfig;
@@ -62,4 +64,56 @@ function forcedSlot(active: ActiveConfig, variantId: string): SlotDecision | nul
     items: variant.items ?? null,
     experiment: null,
   };
+}
+
+// Per config object (one per published version and isolate) and page type.
+const selectorLists = new WeakMap<PersonalizationConfig, Map<PageType, SlotSelector[]>>();
+
+/**
+ * The selectors HTMLRewriter must watch on a page of this type: only slots that exist there
+ * (each selector costs parsing and matching on every page), plus the slot of a previewed
+ * variant, which QA may force anywhere.
+ */
+export function slotSelectorsFor(
+  active: ActiveConfig,
+  pageType: PageType,
+  previewVariant: string | null,
+): SlotSelector[] {
+  const { config } = active;
+  let byPage = selectorLists.get(config);
+  if (!byPage) selectorLists.set(config, (byPage = new Map()));
+  let list = byPage.get(pageType);
+  if (!list) {
+    list = Object.entries(config.slots)
+      .filter(([, slot]) => !slot.pageTypes || slot.pageTypes.includes(pageType))
+      .map(([slotId, slot]) => ({ slotId, selector: slot.selector }));
+    byPage.set(pageType, list);
+  }
+  const forced = previewVariant ? config.variants[previewVariant]?.slot : undefined;
+  if (!forced || list.some((s) => s.slotId === forced)) return list;
+  const slot = config.slots[forced];
+  return slot ? [...list, { slotId: forced, selector: slot.selector }] : list;
+}
+
+// Product URL -> id, built once per published model and isolate instead of a scan per page.
+const productsByUrl = new WeakMap<MerchModel, Map<string, string>>();
+
+/**
+ * The product a page shows according to the published model, for a URL whose rule captured a
+ * product slug: the item whose URL is the page's path, else the demo layout's `/p/<slug>`.
+ */
+export function productIdForPage(
+  model: MerchModel | null,
+  pathname: string,
+  slug: string | null,
+): string | null {
+  if (!model || !slug) return null;
+  let byUrl = productsByUrl.get(model);
+  if (!byUrl) {
+    byUrl = new Map();
+    for (const item of Object.values(model.items))
+      if (!byUrl.has(item.url)) byUrl.set(item.url, item.id);
+    productsByUrl.set(model, byUrl);
+  }
+  return byUrl.get(pathname) ?? byUrl.get(`/p/${encodeURIComponent(slug)}`) ?? null;
 }

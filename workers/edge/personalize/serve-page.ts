@@ -1,6 +1,5 @@
 import type { Context } from "hono";
 import { parseProductJsonLd } from "../context/json-ld.ts";
-import type { DecisionInput } from "../decide/index.ts";
 import type { Identity } from "../identity/visitor-identity.ts";
 import { isHtml } from "../proxy/cache-policy.ts";
 import { forwardToOrigin, LoopDetectedError } from "../proxy/forward.ts";
@@ -8,12 +7,12 @@ import { LOOP_HEADER } from "../proxy/headers.ts";
 import { fetchStorefront } from "../proxy/storefront.ts";
 import { escapeAttribute, rewritePage } from "../rewrite/page-rewriter.ts";
 import { API_PREFIX, settingsOf } from "../settings.ts";
-import { planPage, type PagePlan } from "./page-plan.ts";
+import { planPage, productIdForPage, slotSelectorsFor, type PagePlan } from "./page-plan.ts";
 import {
   lookupTiming,
   prepareVisit,
-  productIdFromSlug,
   recordVisit,
+  visitInput,
   visitMode,
   type Visit,
 } from "./visit.ts";
@@ -23,18 +22,22 @@ export const VIA_HEADER = "x-vitrine";
 
 type Env_ = { Bindings: Env };
 
+const CSP_NONCE = /'nonce-([A-Za-z0-9+/=_-]+)'/;
+
 /**
  * The proxy path, in stages:
  *  1. non-GET requests stream straight to the origin;
- *  2. who is asking: bot check, consent (GPC wins), signed identity;
- *  3. what the request says: device, geo, channel, page type;
- *  4. config, profile, session and model lookups start, each within the time budget;
- *  5. the origin page through the shared anonymous cache;
- *  6. non-HTML or non-200 responses pass through untouched;
+ *  2. who is asking: bot check, consent (GPC wins), signed identity (each cookie verified once);
+ *  3. config, profile, session and model lookups start under one time budget: when the config
+ *     is already in memory only what it calls for (nothing with the kill switch on, no visitor
+ *     data for the holdout), otherwise all of them in parallel with it;
+ *  4. the origin page through the shared anonymous cache, while the lookups run;
+ *  5. non-HTML or non-200 responses pass through untouched;
+ *  6. what the request says (device, geo, channel, page type by the config's URL rules);
  *  7. HTML streams through HTMLRewriter; decisions are made when <body> opens;
  *  8. the response is private; Server-Timing says where time went;
- *  9. after the page, the visit is recorded in the visitor's Durable Object.
- * Any failure in 2-4 or 7 serves the origin page as it is.
+ *  9. after the page, the visit is recorded in the visitor's Durable Object (waitUntil).
+ * Any failure in 2-3, 6 or 7 serves the origin page as it is.
  */
 export async function servePage(c: Context<Env_>): Promise<Response> {
   const settings = settingsOf(c.env);
@@ -46,12 +49,7 @@ export async function servePage(c: Context<Env_>): Promise<Response> {
   }
   let prepared: Visit | null = null;
   try {
-    prepared = await prepareVisit({
-      request,
-      env: c.env,
-      settings,
-      pageUrl: new URL(request.url),
-    });
+    prepared = await prepareVisit(request, c.env, settings);
   } catch (err) {
     console.error(
       JSON.stringify({
@@ -89,71 +87,59 @@ async function personalize(
   timing.push(...lookupTiming(lookups));
   const active = lookups.active.ok ? lookups.active.value : null;
   if (!active) return mark(origin, "no-config", timing, prepared.identity);
-  if (!active.config.enabled) return mark(origin, "off", timing, prepared.identity);
+  const { config } = active;
+  if (!config.enabled) return mark(origin, "off", timing, prepared.identity);
 
-  const input: DecisionInput = {
-    ...prepared.input,
-    profile: lookups.profile.ok ? lookups.profile.value : null,
-    session: lookups.session.ok ? lookups.session.value : null,
-  };
+  const { url, identity, consent, previewVariant } = prepared;
+  const { page, input } = visitInput(prepared, lookups, active, c.req.raw.headers);
+  const { context, visitorId } = input;
   const model = lookups.model.ok ? lookups.model.value : null;
-  const { visitorId } = input;
   const mode = visitMode(input, active);
 
-  // Product from the page's own JSON-LD; else the URL's slug looked up in the model.
+  // Product from the page's own JSON-LD; else the URL looked up in the model.
   let jsonLdProduct: string | null = null;
+  const productId = () => jsonLdProduct ?? productIdForPage(model, url.pathname, page.productSlug);
   let plan: PagePlan | null = null;
-  let pageContext = input.context;
-  const nonce = /'nonce-([A-Za-z0-9+/=_-]+)'/.exec(
-    origin.headers.get("content-security-policy") ?? "",
-  )?.[1];
-  const tracked =
-    !input.context.isBot && (input.consent.personalization || input.consent.analytics);
+  let pageContext = context;
+  const nonce = CSP_NONCE.exec(origin.headers.get("content-security-policy") ?? "")?.[1];
+  const tracked = !context.isBot && (consent.personalization || consent.analytics);
 
   const { response, outcome } = rewritePage(origin, {
-    selectors: Object.entries(active.config.slots).map(([slotId, s]) => ({
-      slotId,
-      selector: s.selector,
-    })),
+    selectors: slotSelectorsFor(active, context.pageType, previewVariant),
     onJsonLd(text) {
-      jsonLdProduct ??= parseProductJsonLd(text)?.productId ?? null;
+      jsonLdProduct = parseProductJsonLd(text)?.productId ?? null;
+      return jsonLdProduct !== null;
     },
     headHtml() {
       const nonceAttr = nonce ? ` nonce="${escapeAttribute(nonce)}"` : "";
-      let html = active.config.styles
+      let html = config.styles
         ? `<link rel="stylesheet" href="${API_PREFIX}/v1/assets/modules.css?v=${active.version}" data-vitrine>`
         : "";
       if (tracked) {
-        const productId = jsonLdProduct ?? productIdFromSlug(model, prepared.productSlug);
+        const product = productId();
         html +=
           `<script src="${API_PREFIX}/v1/assets/tracker.js" defer${nonceAttr} data-vitrine ` +
-          `data-page-type="${escapeAttribute(input.context.pageType)}"` +
-          (productId ? ` data-product-id="${escapeAttribute(productId)}"` : "") +
+          `data-page-type="${escapeAttribute(context.pageType)}"` +
+          (product ? ` data-product-id="${escapeAttribute(product)}"` : "") +
           `></script>`;
       }
       return html;
     },
-    async plan() {
-      const productId = jsonLdProduct ?? productIdFromSlug(model, prepared.productSlug);
+    plan() {
+      const product = productId();
       const categoryId =
-        input.context.categoryId ??
-        (productId ? (model?.items[productId]?.categoryId ?? null) : null);
-      pageContext = { ...input.context, productId, categoryId };
-      plan = planPage({
-        active,
-        input: { ...input, context: pageContext },
-        model,
-        previewVariant: prepared.previewVariant,
-      });
+        context.categoryId ?? (product ? (model?.items[product]?.categoryId ?? null) : null);
+      pageContext = { ...context, productId: product, categoryId };
+      plan = planPage({ active, input: { ...input, context: pageContext }, model, previewVariant });
       return plan.slots;
     },
   });
 
-  if (tracked && visitorId && input.consent.personalization) {
+  if (tracked && visitorId && consent.personalization) {
     c.executionCtx.waitUntil(
       outcome
         .then((result) =>
-          recordVisit(c.env, prepared.identity, pageContext, {
+          recordVisit(c.env, identity, pageContext, {
             slots: result.applied,
             exposures: (plan as PagePlan | null)?.decision.exposures ?? [],
           }),
@@ -163,13 +149,7 @@ async function personalize(
         ),
     );
   }
-  return mark(
-    response,
-    prepared.previewVariant ? "preview" : mode,
-    timing,
-    prepared.identity,
-    true,
-  );
+  return mark(response, previewVariant ? "preview" : mode, timing, identity, true);
 }
 
 /**

@@ -12,6 +12,7 @@ import demoConfig from "../../../seeds/config/demo-config.json";
 import { forgetMerchModel } from "../catalog/model-store.ts";
 import { forgetActiveConfig } from "../config/config-store.ts";
 import { createDb } from "../db/client.ts";
+import { inHoldout } from "../decide/index.ts";
 import { createPreviewToken } from "../identity/preview-token.ts";
 import worker from "../index.ts";
 import type { Profile } from "../model/profile.ts";
@@ -205,6 +206,36 @@ describe("identity and consent", () => {
     expect(text).not.toContain("methodical-trust");
   });
 
+  it("re-sets the session cookie only when its activity time is a minute old", async () => {
+    const visitorId = "44444444-dddd-4ddd-8ddd-444444444444";
+    const session = `sess-${visitorId.slice(0, 8)}`;
+    const sessionCookieOf = (res: Response) =>
+      res.headers.getSetCookie().find((c) => c.startsWith("vt_sid="));
+    const stampedAt = async (ms: number) =>
+      consenting(visitorId, [await cookie("vt_sid", `${session}~${ms}`)]);
+
+    const fresh = await call(productPath, { headers: await stampedAt(Date.now() - 5_000) });
+    expect(fresh.headers.get("x-vitrine")).toBe("personalized");
+    expect(fresh.headers.getSetCookie()).toEqual([]);
+
+    const before = Date.now();
+    const due = await call(productPath, { headers: await stampedAt(before - 2 * 60_000) });
+    const set = decodeURIComponent(sessionCookieOf(due.res)!.split(";")[0]!.slice(7));
+    const [id, stamp] = set.slice(0, set.lastIndexOf(".")).split("~");
+    // The same session goes on, with the new activity time.
+    expect(id).toBe(session);
+    expect(Number(stamp)).toBeGreaterThanOrEqual(before);
+    // The visitor cookie is only re-set when a session starts.
+    expect(due.headers.getSetCookie().some((c) => c.startsWith("vt_id="))).toBe(false);
+
+    // Both page views went into that one session.
+    const state = await env.VISITOR.get(env.VISITOR.idFromName(visitorId)).state(
+      session,
+      Date.now(),
+    );
+    expect(state.pageViews).toBe(2);
+  });
+
   it("never identifies bots, even with a consent cookie", async () => {
     const headers = {
       ...(await consenting(methodicalId)),
@@ -213,6 +244,101 @@ describe("identity and consent", () => {
     const { res, text } = await call(productPath, { headers });
     expect(res.headers.getSetCookie().filter((c) => !c.includes("Max-Age=0"))).toEqual([]);
     expect(text).not.toContain("tracker.js");
+  });
+});
+
+describe("configuration", () => {
+  /** Bindings that count the visitor-data lookups, passing them on to the real ones. */
+  function counting() {
+    const calls = { profile: 0, session: 0 };
+    const bindings: Env = {
+      ...env,
+      PROFILES: {
+        get: (...args: Parameters<KVNamespace["get"]>) => {
+          calls.profile++;
+          return (env.PROFILES.get as (...a: unknown[]) => unknown)(...args);
+        },
+      } as unknown as KVNamespace,
+      VISITOR: {
+        idFromName: (name: string) => env.VISITOR.idFromName(name),
+        get: (id: DurableObjectId) => {
+          const stub = env.VISITOR.get(id);
+          return {
+            state: (...args: Parameters<typeof stub.state>) => {
+              calls.session++;
+              return stub.state(...args);
+            },
+            track: (...args: Parameters<typeof stub.track>) => stub.track(...args),
+          };
+        },
+      } as unknown as Env["VISITOR"],
+    };
+    return { calls, bindings };
+  }
+
+  it("gives pages their type by the config's URL rules", async () => {
+    const rules = [{ pattern: "/p/*", pageType: "search" }, ...demoConfig.pageRules];
+    expect((await publish({ ...demoConfig, styles: demoCss, pageRules: rules })).status).toBe(201);
+    try {
+      const { headers, text } = await call(productPath, {
+        headers: await consenting(methodicalId),
+      });
+      expect(headers.get("x-vitrine")).toBe("personalized");
+      expect(text).toContain('data-page-type="search"');
+      // Slots that exist only on product pages are not touched on a "search" page.
+      expect(text).not.toContain('data-vt-slot="product-badges"');
+    } finally {
+      expect((await publish({ ...demoConfig, styles: demoCss })).status).toBe(201);
+    }
+    const { text } = await call(productPath, { headers: await consenting(methodicalId) });
+    expect(text).toContain('data-page-type="product"');
+  });
+
+  it("looks up no visitor data with the kill switch on", async () => {
+    expect((await publish({ ...demoConfig, enabled: false })).status).toBe(201);
+    try {
+      const { calls, bindings } = counting();
+      for (let i = 0; i < 2; i++) {
+        const { headers, text } = await call(
+          productPath,
+          { headers: await consenting(methodicalId) },
+          bindings,
+        );
+        expect(headers.get("x-vitrine")).toBe("off");
+        expect(text).not.toContain("data-vt-");
+      }
+      // The first request after a publish reads the config while the lookups run (they are
+      // dropped); once the config is known, nothing is looked up at all.
+      expect(calls.profile).toBeLessThanOrEqual(1);
+      expect(calls.session).toBeLessThanOrEqual(1);
+      const { headers } = await call(
+        productPath,
+        { headers: await consenting(methodicalId) },
+        bindings,
+      );
+      expect(headers.get("server-timing")).toMatch(/profile;dur=0;desc="skipped"/);
+      expect(headers.get("server-timing")).toMatch(/session;dur=0;desc="skipped"/);
+    } finally {
+      expect((await publish({ ...demoConfig, styles: demoCss })).status).toBe(201);
+    }
+  });
+
+  it("looks up no profile or session for a visitor in the holdout, but records the visit", async () => {
+    let n = 0;
+    let visitorId = "";
+    do visitorId = `55555555-eeee-4eee-8eee-${String(++n).padStart(12, "0")}`;
+    while (!inHoldout(visitorId, demoConfig.holdout));
+    const { calls, bindings } = counting();
+    await call("/faq", { headers: await consenting(visitorId) }, bindings); // config now known
+    const before = { ...calls };
+    const { headers } = await call(productPath, { headers: await consenting(visitorId) }, bindings);
+    expect(headers.get("x-vitrine")).toBe("holdout");
+    expect(calls).toEqual(before);
+    expect(headers.get("server-timing")).toMatch(/session;dur=0;desc="skipped"/);
+    const seen = await env.VISITOR.get(env.VISITOR.idFromName(visitorId)).touchpoints();
+    const view = seen.findLast((e) => e.type === "page_view");
+    expect(view?.pageType).toBe("product");
+    expect(view?.data).toMatchObject({ exposures: [{ experiment: "__holdout", arm: "holdout" }] });
   });
 });
 
@@ -299,6 +425,21 @@ describe("safety", () => {
     const good = await call(`${productPath}?vt_preview=${token}`);
     expect(good.headers.get("x-vitrine")).toBe("preview");
     expect(good.text).toMatch(/data-vt-variant="spontaneous-offer" data-vt-reason="preview"/);
+  });
+
+  it("previews a variant even where its slot is not configured for the page type", async () => {
+    const faqOnly = structuredClone(demoConfig);
+    faqOnly.slots["help-prompt"].pageTypes = ["faq"];
+    expect((await publish({ ...faqOnly, styles: demoCss })).status).toBe(201);
+    try {
+      const plain = await call(productPath);
+      expect(plain.text).not.toContain('data-vt-slot="help-prompt"');
+      const token = await createPreviewToken("help-checkout", Date.now() + 60_000, SECRET);
+      const preview = await call(`${productPath}?vt_preview=${token}`);
+      expect(preview.text).toMatch(/data-vt-variant="help-checkout" data-vt-reason="preview"/);
+    } finally {
+      expect((await publish({ ...demoConfig, styles: demoCss })).status).toBe(201);
+    }
   });
 
   it("refuses admin publishing without the token and explains invalid configs", async () => {

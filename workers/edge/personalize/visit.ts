@@ -1,107 +1,132 @@
-import { withBudget, type Budgeted } from "../budget.ts";
 import type { MerchModel } from "../catalog/lists.ts";
 import { loadMerchModel } from "../catalog/model-store.ts";
-import { loadActiveConfig, type ActiveConfig } from "../config/config-store.ts";
-import { matchPage } from "../context/page-rules.ts";
-import { buildRequestContext } from "../context/request-context.ts";
+import { loadActiveConfig, peekActiveConfig, type ActiveConfig } from "../config/config-store.ts";
+import { matchPage, type PageMatch } from "../context/page-rules.ts";
+import { buildRequestContext, type CfGeo } from "../context/request-context.ts";
 import { inHoldout, type DecisionInput } from "../decide/index.ts";
 import { detectBot } from "../identity/bots.ts";
 import { readSignedCookies } from "../identity/cookies.ts";
 import { resolveConsent } from "../identity/consent.ts";
 import { verifyPreviewToken } from "../identity/preview-token.ts";
 import { resolveIdentity, type Identity } from "../identity/visitor-identity.ts";
-import type { RequestContext } from "../model/context.ts";
+import type { Consent, RequestContext } from "../model/context.ts";
 import type { TrackedEvent } from "../model/events.ts";
 import type { Profile, SessionState } from "../model/profile.ts";
 import type { Settings } from "../settings.ts";
+import { Deadline, SKIPPED, type Lookup } from "./deadline.ts";
 import { readProfile } from "./profile-store.ts";
 
 /**
  * One visit to one page, as both the HTML path (serve-page.ts) and the SPA decision API see
- * it: who is asking, what the request says, and the lookups that run within the time budget.
- * The same function for both keeps their decisions identical (sticky across navigations).
+ * it: who is asking and the lookups that run within the time budget, then the request context
+ * by the config's URL rules. One implementation for both keeps their decisions identical
+ * (sticky across client-side navigations and full page loads).
  */
 export type Lookups = {
-  active: Budgeted<ActiveConfig | null>;
-  profile: Budgeted<Profile | null>;
-  session: Budgeted<SessionState | null>;
-  model: Budgeted<MerchModel | null>;
+  active: Lookup<ActiveConfig | null>;
+  profile: Lookup<Profile | null>;
+  session: Lookup<SessionState | null>;
+  model: Lookup<MerchModel | null>;
 };
 
 export type Visit = {
-  input: DecisionInput;
+  /** The page visited: the request's own URL for HTML, the SPA's route for the API. */
+  url: URL;
+  cf: (CfGeo & { verifiedBotCategory?: string }) | undefined;
+  isBot: boolean;
+  now: number;
+  consent: Consent;
   identity: Identity;
-  /** The product slug in the URL, for pages without JSON-LD. */
-  productSlug: string | null;
   previewVariant: string | null;
   lookups: Promise<Lookups>;
 };
 
-export type VisitRequest = {
-  request: Request;
-  env: Env;
-  settings: Settings;
-  /** The page visited: the request's own URL for HTML, the SPA's route for the API. */
-  pageUrl: URL;
-  /** The page's referrer, when it is not the request's own (an SPA's landing referrer). */
-  referrer?: string | null;
-};
-
-export async function prepareVisit(v: VisitRequest): Promise<Visit> {
-  const { request, env, settings, pageUrl } = v;
+/**
+ * Identity, consent and the lookups. When the config is already in memory only what it calls
+ * for is looked up (nothing with the kill switch on, no visitor data for the holdout);
+ * otherwise everything starts in parallel with it, under one deadline.
+ */
+export async function prepareVisit(
+  request: Request,
+  env: Env,
+  settings: Settings,
+  pageUrl = new URL(request.url),
+): Promise<Visit> {
   const now = Date.now();
-  const cf = request.cf as
-    (IncomingRequestCfProperties & { verifiedBotCategory?: string }) | undefined;
+  const cf = request.cf as Visit["cf"];
+  const deadline = new Deadline(settings.budgetMs, now);
+  // Nearly always in memory; when it is not, its load starts before anything else.
+  const known = peekActiveConfig();
+  const active: Promise<Lookup<ActiveConfig | null>> =
+    known !== undefined
+      ? Promise.resolve({ ok: true, value: known, ms: 0 })
+      : deadline.run(() => loadActiveConfig(env.CONFIG));
+
   const bot = detectBot(request.headers, cf);
   const cookieHeader = request.headers.get("cookie");
-  const cookies = await readSignedCookies(cookieHeader, settings.cookieSecret);
-  const consent = resolveConsent(request.headers, cookies.consent);
+  const verified = await readSignedCookies(cookieHeader, settings.cookieSecret);
+  const consent = resolveConsent(request.headers, verified.consent);
   const identity = await resolveIdentity({
-    cookies,
     cookieHeader,
+    verified,
     url: new URL(request.url),
     secret: settings.cookieSecret,
     consent,
     isBot: bot.isBot,
     now,
   });
-  // The slug lets a product page be known from the URL when the page has no JSON-LD.
-  const { productSlug } = matchPage(pageUrl.pathname);
-  const headers =
-    v.referrer === undefined ? request.headers : withReferrer(request.headers, v.referrer);
-  const context = buildRequestContext({ url: pageUrl, headers, cf, isBot: bot.isBot, now });
-  const budget = settings.budgetMs;
   const { visitorId, sessionId } = identity;
-  // Started now, so they run while the origin is fetched.
+  const enabled = known === undefined || (known !== null && known.config.enabled);
+  // Profile and session only for an identified visitor who will be personalized: not with the
+  // kill switch on and not in the holdout (the decision engine ignores them there anyway).
+  const visitorData =
+    enabled &&
+    visitorId !== null &&
+    sessionId !== null &&
+    (known == null || !inHoldout(visitorId, known.config.holdout));
   const lookups = Promise.all([
-    withBudget(budget, () => loadActiveConfig(env.CONFIG)),
-    withBudget(budget, async () => (visitorId ? readProfile(env.PROFILES, visitorId) : null)),
-    withBudget(budget, async () =>
-      visitorId && sessionId
-        ? env.VISITOR.get(env.VISITOR.idFromName(visitorId)).state(sessionId, now)
-        : null,
-    ),
-    withBudget(budget, () => loadMerchModel(env.MODELS)),
+    active,
+    visitorData ? deadline.run(() => readProfile(env.PROFILES, visitorId)) : SKIPPED,
+    visitorData
+      ? deadline.run(() => env.VISITOR.get(env.VISITOR.idFromName(visitorId)).state(sessionId, now))
+      : SKIPPED,
+    enabled ? deadline.run(() => loadMerchModel(env.MODELS)) : SKIPPED,
   ]).then(([active, profile, session, model]) => ({ active, profile, session, model }));
-  const previewVariant = await verifyPreviewToken(
-    pageUrl.searchParams.get("vt_preview"),
-    now,
-    settings.cookieSecret,
-  );
-  return {
-    input: { context, consent, visitorId, profile: null, session: null },
-    identity,
-    productSlug,
-    previewVariant,
-    lookups,
-  };
+
+  const token = pageUrl.searchParams.get("vt_preview");
+  const previewVariant = token ? await verifyPreviewToken(token, now, settings.cookieSecret) : null;
+  return { url: pageUrl, cf, isBot: bot.isBot, now, consent, identity, previewVariant, lookups };
 }
 
-function withReferrer(headers: Headers, referrer: string | null): Headers {
-  const copy = new Headers(headers);
-  if (referrer) copy.set("referer", referrer);
-  else copy.delete("referer");
-  return copy;
+/**
+ * What the request says about the page under the active config's URL rules: device, geo,
+ * channel (from `headers`' referrer), page type. The decision input with the looked-up data.
+ */
+export function visitInput(
+  visit: Visit,
+  lookups: Lookups,
+  active: ActiveConfig,
+  headers: Headers,
+): { page: PageMatch; input: DecisionInput } {
+  const page = matchPage(visit.url.pathname, active.config.pageRules);
+  const context = buildRequestContext({
+    url: visit.url,
+    headers,
+    cf: visit.cf,
+    page,
+    isBot: visit.isBot,
+    now: visit.now,
+  });
+  return {
+    page,
+    input: {
+      context,
+      consent: visit.consent,
+      visitorId: visit.identity.visitorId,
+      profile: lookups.profile.ok ? lookups.profile.value : null,
+      session: lookups.session.ok ? lookups.session.value : null,
+    },
+  };
 }
 
 export type VisitMode = "request-only" | "holdout" | "personalized";
@@ -120,14 +145,6 @@ export function lookupTiming(lookups: Lookups): string[] {
     const r = lookups[name];
     return `${name === "active" ? "config" : name};dur=${r.ms}${r.ok ? "" : `;desc="${r.reason}"`}`;
   });
-}
-
-/** The product a URL slug names in the published model (pages without JSON-LD). */
-export function productIdFromSlug(model: MerchModel | null, slug: string | null): string | null {
-  if (!model || !slug) return null;
-  const path = `/p/${encodeURIComponent(slug)}`;
-  for (const item of Object.values(model.items)) if (item.url === path) return item.id;
-  return null;
 }
 
 export type Shown = {

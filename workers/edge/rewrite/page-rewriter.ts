@@ -18,10 +18,17 @@ export type PageRewrite = {
   selectors: SlotSelector[];
   /** Tags for the end of <head> (stylesheet, tracker), asked for when </head> is reached. */
   headHtml(): string;
-  /** Receives each complete JSON-LD block in <head>/<body>, in document order. */
-  onJsonLd(text: string): void;
-  /** Computes the slots once, when <body> opens, so JSON-LD in <head> is already known. */
-  plan(): Promise<Map<string, RenderedSlot>>;
+  /**
+   * Receives each complete JSON-LD block in <head>/<body>, in document order, until it returns
+   * true (it has what it needs): later blocks are then not even buffered.
+   */
+  onJsonLd(text: string): boolean | void;
+  /**
+   * Computes the slots once, when <body> opens, so JSON-LD in <head> is already known.
+   * Synchronous on purpose: every lookup is done before the page starts, so no handler ever
+   * suspends the stream.
+   */
+  plan(): Map<string, RenderedSlot>;
 };
 
 export type RewriteOutcome = {
@@ -35,9 +42,10 @@ const JSON_LD = 'script[type="application/ld+json"]';
 const MAX_JSON_LD = 64 * 1024;
 
 /**
- * Streams `response` through HTMLRewriter: the page is never buffered, bytes before <body>
- * flow while decisions are made. Every handler catches its own failure and leaves the origin
- * markup as it was, so a personalization error can never break the page.
+ * Streams `response` through HTMLRewriter: the page is never buffered and no handler waits
+ * for I/O, so every chunk flows on as soon as it is parsed. Every handler catches its own
+ * failure and leaves the origin markup as it was, so a personalization error can never break
+ * the page.
  */
 export function rewritePage(
   response: Response,
@@ -46,26 +54,33 @@ export function rewritePage(
   const applied: RenderedSlot[] = [];
   const errors: string[] = [];
   const seen = new Set<string>();
-  let planned: Promise<Map<string, RenderedSlot>> | null = null;
-  const plan = () =>
-    (planned ??= rewrite.plan().catch((err: unknown) => {
+  let planned: Map<string, RenderedSlot> | null = null;
+  const plan = (): Map<string, RenderedSlot> => {
+    if (planned) return planned;
+    try {
+      planned = rewrite.plan();
+    } catch (err) {
       errors.push(`plan: ${String(err)}`);
-      return new Map<string, RenderedSlot>();
-    }));
+      planned = new Map();
+    }
+    return planned;
+  };
   let finish!: (outcome: RewriteOutcome) => void;
   const outcome = new Promise<RewriteOutcome>((resolve) => (finish = resolve));
 
   let jsonLd = "";
+  let jsonLdDone = false;
   let rewriter = new HTMLRewriter()
     .on(JSON_LD, {
       text(chunk) {
+        if (jsonLdDone) return;
         if (jsonLd.length <= MAX_JSON_LD) jsonLd += chunk.text;
         if (!chunk.lastInTextNode) return;
         const text = jsonLd;
         jsonLd = "";
         if (text.length > MAX_JSON_LD) return;
         try {
-          rewrite.onJsonLd(text);
+          jsonLdDone = rewrite.onJsonLd(text) === true;
         } catch (err) {
           errors.push(`json-ld: ${String(err)}`);
         }
@@ -84,19 +99,19 @@ export function rewritePage(
       },
     })
     .on("body", {
-      async element() {
-        await plan();
+      element() {
+        plan();
       },
     });
 
   for (const { slotId, selector } of rewrite.selectors) {
     rewriter = rewriter.on(selector, {
-      async element(el) {
+      element(el) {
         // A slot is filled once, at its first match: a module must not repeat down the page.
         if (seen.has(slotId)) return;
         seen.add(slotId);
         try {
-          const slot = (await plan()).get(slotId);
+          const slot = plan().get(slotId);
           if (!slot) return;
           applySlot(el, slot);
           applied.push(slot);
