@@ -120,6 +120,9 @@ function store(response: Response, cache: Cache, key: Request, background: Backg
   background.waitUntil(
     cache
       .put(key, new Response(forCache, { status: response.status, headers }))
+      // A body cut off mid-way fails the put but may leave the part that arrived stored:
+      // remove it, so no other visitor gets a truncated page.
+      .catch(() => cache.delete(key))
       .catch(() => undefined),
   );
   return new Response(forVisitor, response);
