@@ -100,12 +100,12 @@ export async function findExecutable(page: string): Promise<OracleReport> {
             findings.push({ where: `<${tag} ${name}>`, detail: "attribute name from a payload" });
           } else if (name.startsWith("on") && has(value)) {
             findings.push({ where: `<${tag} ${name}>`, detail: value });
-          } else if (URL_ATTRIBUTES.has(name) && has(value) && scheme(value) !== null) {
-            if (!["http", "https", "mailto", "tel"].includes(scheme(value)!))
+          } else if (URL_ATTRIBUTES.has(name) && has(value)) {
+            // Where a loading element points, or a script-capable scheme anywhere.
+            const s = scheme(value);
+            if (code || (s !== null && !["http", "https", "mailto", "tel"].includes(s)))
               findings.push({ where: `<${tag} ${name}>`, detail: value });
             else inert++;
-          } else if (code && has(value)) {
-            findings.push({ where: `<${tag} ${name}>`, detail: value });
           } else if (name === "style" && has(value)) {
             findings.push({ where: `<${tag} style>`, detail: value });
           } else if (has(value)) inert++;
