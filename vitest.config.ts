@@ -3,8 +3,17 @@ import { defineConfig } from "vitest/config";
 
 const globalSetup = ["./dev/test/global-setup.ts"];
 
+const OWN_STATE = [
+  "workers/edge/security/**/*.worker.test.ts",
+  "workers/edge/scheduled/train-recommendations.worker.test.ts",
+];
+
 /** A project running inside workerd with the real wrangler.toml bindings. */
-function workerdProject(name: string, exclude: string[], include = "workers/**/*.worker.test.ts") {
+function workerdProject(
+  name: string,
+  exclude: string[],
+  include: string | string[] = "workers/**/*.worker.test.ts",
+) {
   return {
     plugins: [
       cloudflareTest(({ inject }) => ({
@@ -20,12 +29,12 @@ function workerdProject(name: string, exclude: string[], include = "workers/**/*
         },
       })),
     ],
-    test: { name, include: [include], exclude, globalSetup, testTimeout: 20_000 },
+    test: { name, include: [include].flat(), exclude, globalSetup, testTimeout: 20_000 },
   };
 }
 
 /**
- * Four projects: `node` for pure logic, the libSQL server, seeds and dev tooling;
+ * Five projects: `node` for pure logic, the libSQL server, seeds and dev tooling;
  * `workerd` (files named *.worker.test.ts) for the Worker's real entry points inside workerd,
  * with the KV namespaces, the Durable Object and cron from wrangler.toml; `faults`
  * (*.faults.worker.test.ts) the same, with Turso behind a switchable fault proxy; `browser`
@@ -44,7 +53,11 @@ export default defineConfig({
           testTimeout: 20_000,
         },
       },
-      workerdProject("workerd", ["**/*.faults.worker.test.ts"]),
+      workerdProject("workerd", ["**/*.faults.worker.test.ts", ...OWN_STATE]),
+      // Suites that assert on what is published (the active config, the serving model and
+      // which versions are kept) get their own runtime and Turso, so other files publishing
+      // at the same time cannot race them.
+      workerdProject("published", ["**/*.faults.worker.test.ts"], OWN_STATE),
       // Faults run on their own: they take Turso down for the whole project while they run.
       workerdProject("faults", [], "workers/**/*.faults.worker.test.ts"),
       {

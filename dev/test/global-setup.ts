@@ -18,7 +18,8 @@ export default async function setup(project: TestProject) {
   const db = await startLibsqlServer({ file: join(dir, "test.db"), port: 0 });
   await applyMigrations({ url: db.url });
   // Worker tests read the demo catalog (and a few histories) from Turso like the real stack.
-  if (project.name === "workerd") await seedDatabase({ url: db.url }, { visitors: 100 });
+  if (project.name === "workerd" || project.name === "published")
+    await seedDatabase({ url: db.url }, { visitors: 100 });
   const shop = await startShop({ port: 0 });
   // The fault project reaches Turso through a proxy its tests can take down (fault-proxy.ts).
   const faults = project.name === "faults" ? await startFaultProxy(db.url) : null;

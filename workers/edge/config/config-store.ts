@@ -18,12 +18,21 @@ let rejected: number | null = null;
  * (null only if there never was one).
  */
 export async function loadActiveConfig(kv: KVNamespace): Promise<ActiveConfig | null> {
-  const raw = await pointer.get(() => kv.get(CONFIG_POINTER));
-  const version = Number(raw);
-  if (!raw || !Number.isInteger(version)) return current;
-  if (current?.version === version || rejected === version) return current;
-  const json = await kv.get(configKey(version), "json").catch(() => null);
-  const parsed = parseConfig(json);
+  let version: number;
+  let text: string | null;
+  try {
+    const raw = await pointer.get(() => kv.get(CONFIG_POINTER));
+    version = Number(raw);
+    if (!raw || !Number.isInteger(version)) return current;
+    if (current?.version === version || rejected === version) return current;
+    text = await kv.get(configKey(version));
+  } catch (err) {
+    // KV unreachable: the config this isolate already has is still the best one, and a read
+    // error says nothing about the new version (it is tried again next time).
+    if (current) return current;
+    throw err;
+  }
+  const parsed = parseConfig(parseJson(text));
   if (!parsed.ok) {
     rejected = version;
     console.error(
@@ -46,6 +55,14 @@ export function peekActiveConfig(): ActiveConfig | null | undefined {
   const version = Number(fresh.data);
   if (!fresh.data || !Number.isInteger(version)) return current;
   return current?.version === version || rejected === version ? current : undefined;
+}
+
+function parseJson(text: string | null): unknown {
+  try {
+    return text === null ? null : JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** After a publish or rollback in this isolate, read the pointer again at once. */

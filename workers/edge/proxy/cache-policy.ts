@@ -23,6 +23,30 @@ export function normalizedCacheUrl(publicUrl: URL): URL {
   return key;
 }
 
+/**
+ * Request headers some frameworks trust to render another URL, host, scheme or method. The
+ * shared key does not hold them, so a request carrying one never reads or fills the shared
+ * copy: one request must not change the page everyone else gets. (The client's
+ * X-Forwarded-Host/-Proto and Forwarded are replaced by Vitrine's own; see headers.ts.)
+ */
+const OVERRIDE_HEADERS = [
+  "x-original-url",
+  "x-rewrite-url",
+  "x-original-host",
+  "x-host",
+  "x-forwarded-server",
+  "x-forwarded-port",
+  "x-forwarded-scheme",
+  "x-forwarded-ssl",
+  "x-forwarded-prefix",
+  "x-forwarded-uri",
+  "x-forwarded-path",
+  "x-http-method-override",
+  "x-http-method",
+  "x-method-override",
+  "x-original-method",
+];
+
 export type RequestCacheability = { cacheable: true } | { cacheable: false; reason: string };
 
 /**
@@ -39,6 +63,8 @@ export function requestCacheability(method: string, headers: Headers): RequestCa
       return { cacheable: false, reason: "cookie" };
     }
   }
+  if (OVERRIDE_HEADERS.some((name) => headers.has(name)))
+    return { cacheable: false, reason: "override-header" };
   const cc = parseCacheControl(headers.get("cache-control"));
   if (cc.has("no-store") || cc.has("no-cache"))
     return { cacheable: false, reason: "request-no-cache" };
@@ -66,8 +92,10 @@ export function responseCacheability(
   if (status !== 200) return { cacheable: false, reason: "status" };
   if (!isHtml(headers.get("content-type"))) return { cacheable: false, reason: "not-html" };
   if (headers.has("set-cookie")) return { cacheable: false, reason: "set-cookie" };
+  // The shared key is the URL alone: a page that varies on any request header but the
+  // encoding (language, user agent, cookie...) would be served to visitors it was not made for.
   const vary = (headers.get("vary") ?? "").toLowerCase();
-  if (vary.split(",").some((v) => ["*", "cookie", "authorization"].includes(v.trim()))) {
+  if (vary.split(",").some((v) => v.trim() !== "" && v.trim() !== "accept-encoding")) {
     return { cacheable: false, reason: "vary" };
   }
   const cc = parseCacheControl(headers.get("cache-control"));

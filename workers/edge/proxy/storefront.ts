@@ -62,7 +62,7 @@ export async function fetchStorefront(
   const started = Date.now();
   let response: Response;
   try {
-    response = await forwardToOrigin(asGet(request), settings);
+    response = await forwardToOrigin(sharedCopyRequest(request, key), settings);
   } catch (err) {
     if (stored && state === "error-only" && err instanceof OriginUnavailableError) {
       return {
@@ -98,7 +98,12 @@ async function refresh(
   key: Request,
   background: Background,
 ): Promise<void> {
-  const response = store(await forwardToOrigin(asGet(request), settings), cache, key, background);
+  const response = store(
+    await forwardToOrigin(sharedCopyRequest(request, key), settings),
+    cache,
+    key,
+    background,
+  );
   await response.body?.cancel();
 }
 
@@ -120,6 +125,9 @@ function store(response: Response, cache: Cache, key: Request, background: Backg
   background.waitUntil(
     cache
       .put(key, new Response(forCache, { status: response.status, headers }))
+      // A body cut off mid-way fails the put but may leave the part that arrived stored:
+      // remove it, so no other visitor gets a truncated page.
+      .catch(() => cache.delete(key))
       .catch(() => undefined),
   );
   return new Response(forVisitor, response);
@@ -149,8 +157,13 @@ function served(stored: Response, request: Request): Response {
   return new Response(body, { status: stored.status, headers });
 }
 
-function asGet(request: Request): Request {
-  return request.method === "HEAD" ? new Request(request, { method: "GET" }) : request;
+/**
+ * The origin request for a copy that may be shared: a GET of the cache key's URL. What the key
+ * leaves out (marketing parameters, the preview token) never reaches the origin, so a page the
+ * origin renders from them cannot be stored for visitors who did not send them.
+ */
+function sharedCopyRequest(request: Request, key: Request): Request {
+  return new Request(key.url, { method: "GET", headers: request.headers });
 }
 
 function withoutBody(response: Response): Response {

@@ -245,8 +245,10 @@ describe("publishing and rollback", () => {
   };
 
   it("rolls back to the previous version and keeps only the last versions in KV", async () => {
-    await publishModel(env.MODELS, db, tiny("rb-1", ["tr-a", "tr-b"]), NOW + 1e8, 2);
-    await publishModel(env.MODELS, db, tiny("rb-2", ["tr-a", "tr-c"]), NOW + 1e8 + 1, 2);
+    // Far in the future: newer than the versions earlier tests published at the real time,
+    // which count for "the last versions kept" too.
+    await publishModel(env.MODELS, db, tiny("rb-1", ["tr-a", "tr-b"]), NOW + 1e10, 2);
+    await publishModel(env.MODELS, db, tiny("rb-2", ["tr-a", "tr-c"]), NOW + 1e10 + 1, 2);
     expect(await env.MODELS.get(MODEL_POINTER)).toBe("rb-2");
     // Through the admin endpoint, as staff would.
     const rollback = (body: unknown) =>
@@ -275,7 +277,7 @@ describe("publishing and rollback", () => {
       "rb-2": "rolled_back",
     });
     // A third version evicts the oldest beyond the two kept.
-    await publishModel(env.MODELS, db, tiny("rb-3", ["tr-b", "tr-c"]), NOW + 1e8 + 3, 2);
+    await publishModel(env.MODELS, db, tiny("rb-3", ["tr-b", "tr-c"]), NOW + 1e10 + 3, 2);
     expect(await env.MODELS.get(manifestKey("rb-3"))).not.toBeNull();
     const kept = await Promise.all(["rb-1", "rb-2"].map((v) => env.MODELS.get(manifestKey(v))));
     expect(kept.filter(Boolean)).toHaveLength(1);

@@ -1,15 +1,10 @@
-import {
-  env,
-  evictDurableObject,
-  runDurableObjectAlarm,
-  runInDurableObject,
-} from "cloudflare:test";
+import { env, evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { count, eq } from "drizzle-orm";
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { events, orders, visitors } from "../../../schema/index.ts";
 import { createDb } from "../db/client.ts";
 import type { FaultMode } from "../../../dev/test/fault-proxy.ts";
-import { call, consenting } from "../test-support.ts";
+import { call, consenting, runAlarmWhenDue } from "../test-support.ts";
 
 // Turso as the Worker sees it goes through the fault proxy; the checks read it directly.
 const direct = createDb({ tursoUrl: inject("directTursoUrl"), tursoAuthToken: "" });
@@ -20,19 +15,6 @@ const fault = async (mode: FaultMode) => {
 const stubOf = (visitorId: string) => env.VISITOR.get(env.VISITOR.idFromName(visitorId));
 const rowsOf = async (visitorId: string) =>
   (await direct.select({ n: count() }).from(events).where(eq(events.visitorId, visitorId)))[0]!.n;
-
-/**
- * Lets the object's alarm run at the time it is scheduled for (retries wait out their backoff):
- * the runtime may fire it by itself meanwhile, otherwise it is run when due.
- */
-async function alarmWhenDue(visitorId: string): Promise<void> {
-  const alarm = () =>
-    runInDurableObject(stubOf(visitorId), (_o, state) => state.storage.getAlarm());
-  const at = await alarm();
-  expect(at, "a retry is scheduled").not.toBeNull();
-  await new Promise((r) => setTimeout(r, Math.max(0, at! - Date.now()) + 50));
-  if ((await alarm()) !== null) await runDurableObjectAlarm(stubOf(visitorId));
-}
 
 async function send(visitorId: string, ids: string[]) {
   const res = await call("/__vitrine/v1/events", {
@@ -64,7 +46,7 @@ describe("flush to Turso under faults", () => {
     expect(await rowsOf(visitorId)).toBe(0);
     // The failed attempts scheduled retries: the alarm is still set.
     await fault("up");
-    await alarmWhenDue(visitorId);
+    await runAlarmWhenDue(visitorId);
     expect(await rowsOf(visitorId)).toBe(4);
     expect(await stubOf(visitorId).pending()).toBe(0);
   });
@@ -93,7 +75,7 @@ describe("flush to Turso under faults", () => {
     expect(await stubOf(visitorId).pending()).toBe(3);
     await evictDurableObject(stubOf(visitorId));
     await fault("up");
-    await alarmWhenDue(visitorId);
+    await runAlarmWhenDue(visitorId);
     expect(await stubOf(visitorId).pending()).toBe(0);
     expect(await rowsOf(visitorId)).toBe(3);
     const orderRows = await direct.select().from(orders).where(eq(orders.visitorId, visitorId));

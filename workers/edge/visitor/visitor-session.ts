@@ -43,7 +43,7 @@ const META = {
   journey: "journey",
   visitor: "visitor",
   attempts: "flush_attempts",
-  /** While Turso is failing, the next flush waits until then (backoff); profiles do not. */
+  /** While Turso is failing, new touchpoints do not bring the next attempt before this (backoff). */
   retryAt: "flush_retry_at",
   erasing: "erasing",
   /** The builder's state and the last touchpoint folded into it. */
@@ -83,8 +83,13 @@ export class VisitorSession extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    // Idempotent schema setup before the first call, so no call sees a missing table.
-    void ctx.blockConcurrencyWhile(async () => this.migrate());
+    // Idempotent schema setup before the first call, so no call sees a missing table. A
+    // restart (eviction, a deploy, an alarm cut off mid-flush) must never strand touchpoints:
+    // whatever is still pending gets an alarm again.
+    void ctx.blockConcurrencyWhile(async () => {
+      this.migrate();
+      if ((await this.pending()) > 0) await this.scheduleFlush(Date.now());
+    });
   }
 
   private migrate(): void {
@@ -159,12 +164,6 @@ export class VisitorSession extends DurableObject<Env> {
     } catch (err) {
       console.warn(JSON.stringify({ msg: "profile update failed", error: String(err) }));
     }
-    const retryAt = Number(this.meta(META.retryAt) ?? 0);
-    // An alarm set for the retry may see a clock a hair early: that is the retry, not a pull-in.
-    if (now + 100 < retryAt) {
-      await this.scheduleAt(retryAt);
-      return;
-    }
     try {
       const { remaining } = await this.flush();
       this.setMeta(META.attempts, null);
@@ -188,7 +187,7 @@ export class VisitorSession extends DurableObject<Env> {
   async refreshProfile(): Promise<void> {
     if (!this.facts()) return;
     this.setMeta(META.profileDirty, "1");
-    await this.scheduleAt(Date.now() + FLUSH_DELAY_MS);
+    await this.scheduleFlush(Date.now());
   }
 
   /**
@@ -268,6 +267,11 @@ export class VisitorSession extends DurableObject<Env> {
     this.setMeta(META.profileState, JSON.stringify(next));
     this.setMeta(META.profileSeq, String(rows.at(-1)!.seq));
     return next;
+  }
+
+  /** The next alarm after new touchpoints: soon, but not before a pending retry's backoff. */
+  private scheduleFlush(now: number): Promise<void> {
+    return this.scheduleAt(Math.max(now + FLUSH_DELAY_MS, Number(this.meta(META.retryAt) ?? 0)));
   }
 
   /** Alarms are single per object: keep the earliest of what is wanted. */
@@ -352,7 +356,7 @@ export class VisitorSession extends DurableObject<Env> {
     if (accepted) {
       this.save(journey);
       this.noteVisitor(visitorId, events);
-      await this.scheduleAt(now + FLUSH_DELAY_MS);
+      await this.scheduleFlush(now);
     }
     return { accepted, duplicates: events.length - accepted, session: journey.session };
   }
