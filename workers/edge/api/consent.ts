@@ -96,7 +96,9 @@ export const consent = new Hono<{ Bindings: Env }>()
 function sameSiteReturn(referer: string | undefined, here: URL): string {
   try {
     const back = new URL(referer ?? "/", here);
-    return back.origin === here.origin ? back.pathname + back.search : "/";
+    const path = back.pathname + back.search;
+    // `//other.example/` is a path here but another site once it is a Location.
+    return back.origin === here.origin && !/^\/[/\\]/.test(path) ? path : "/";
   } catch {
     return "/";
   }

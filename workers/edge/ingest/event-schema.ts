@@ -77,7 +77,13 @@ const IncomingEvent = z
     id,
     type: z.enum(EVENT_TYPES),
     at: z.number().int().positive().optional(),
-    path: z.string().max(2048).startsWith("/").nullish(),
+    path: z
+      .string()
+      .max(2048)
+      .startsWith("/")
+      // Browsers percent-encode them; a raw NUL would also cut the text short in SQLite.
+      .regex(/^[^\u0000-\u001f\u007f]*$/, "must not contain control characters")
+      .nullish(),
     pageType: z.enum(PAGE_TYPES).nullish(),
     productId: id.nullish(),
     categoryId: id.nullish(),

@@ -16,7 +16,9 @@ const NEUTRAL_COOKIE =
 
 /** The shared cache key: path plus sorted, non-marketing query; never anything about the visitor. */
 export function normalizedCacheUrl(publicUrl: URL): URL {
-  const key = new URL(publicUrl.pathname, publicUrl.origin);
+  // The path is set, not resolved: `//other.example/x` must stay a path on the public host.
+  const key = new URL(publicUrl.origin);
+  key.pathname = publicUrl.pathname;
   const kept = [...publicUrl.searchParams].filter(([name]) => !MARKETING_PARAM.test(name));
   kept.sort(([a, av], [b, bv]) => (a === b ? (av < bv ? -1 : av > bv ? 1 : 0) : a < b ? -1 : 1));
   for (const [name, value] of kept) key.searchParams.append(name, value);

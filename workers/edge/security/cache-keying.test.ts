@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { requestCacheability, responseCacheability } from "../proxy/cache-policy.ts";
+import {
+  normalizedCacheUrl,
+  requestCacheability,
+  responseCacheability,
+} from "../proxy/cache-policy.ts";
 
 /** The unit-level rules behind cache-poisoning.worker.test.ts. */
 describe("what may use the shared copy", () => {
@@ -49,4 +53,16 @@ describe("what may use the shared copy", () => {
   it.each(["Accept-Encoding", "accept-encoding", ""])("a page that varies on %j is", (vary) => {
     expect(responseCacheability(200, page(vary), defaults)).toMatchObject({ cacheable: true });
   });
+});
+
+describe("the shared key", () => {
+  it.each(["//evil.example/x", "/\\evil.example/x", "///evil.example"])(
+    "keeps %s a path on the public host",
+    (path) => {
+      const key = normalizedCacheUrl(new URL(`https://shop.example${path}?b=2&utm_source=x&a=1`));
+      expect(key.host).toBe("shop.example");
+      expect(key.pathname).toBe(new URL(`https://shop.example${path}`).pathname);
+      expect(key.search).toBe("?a=1&b=2");
+    },
+  );
 });
