@@ -1,10 +1,4 @@
-import {
-  createExecutionContext,
-  env,
-  runDurableObjectAlarm,
-  runInDurableObject,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { serializeSigned } from "hono/utils/cookie";
 import worker from "./index.ts";
 
@@ -31,18 +25,4 @@ export async function consenting(visitorId?: string, extra: string[] = []) {
   const parts = [await signedCookie("vt_consent", `p1.a1.${Date.now()}`), ...extra];
   if (visitorId) parts.push(await signedCookie("vt_id", visitorId));
   return { cookie: parts.join("; "), "user-agent": BROWSER_UA };
-}
-
-/**
- * Lets a visitor object's alarm run at the time it is scheduled for (a retry waits out its
- * backoff): the runtime may fire it by itself meanwhile, otherwise it is run when due.
- */
-export async function runAlarmWhenDue(visitorId: string): Promise<void> {
-  const stub = env.VISITOR.get(env.VISITOR.idFromName(visitorId));
-  const alarm = () => runInDurableObject(stub, (_o, state) => state.storage.getAlarm());
-  const at = await alarm();
-  // None scheduled: it has run by itself already (callers check what it left behind).
-  if (at === null) return;
-  await new Promise((r) => setTimeout(r, Math.max(0, at - Date.now()) + 50));
-  if ((await alarm()) !== null) await runDurableObjectAlarm(stub);
 }

@@ -274,11 +274,17 @@ describe("events API: limits and CORS", () => {
       ...(await consenting()),
       "cf-connecting-ip": `10.9.${Math.floor(Math.random() * 250)}.7`,
     };
-    const statuses: number[] = [];
-    for (let i = 0; i < 130; i++)
-      statuses.push((await post({ events: [view(`m${i}`, "p-0001")] }, headers)).status);
-    expect(statuses.slice(0, 120).every((s) => s === 202)).toBe(true);
-    expect(statuses.slice(120)).toContain(429);
+    // The limiter counts in fixed 60 s windows: a window may turn over once during the run.
+    let allowed = 0;
+    let limited = false;
+    for (let i = 0; i < 300 && !limited; i++) {
+      const status = (await post({ events: [view(`m${i}`, "p-0001")] }, headers)).status;
+      if (status === 429) limited = true;
+      else if (status === 202) allowed++;
+    }
+    expect(limited).toBe(true);
+    expect(allowed).toBeGreaterThanOrEqual(120);
+    expect(allowed).toBeLessThanOrEqual(240);
   });
 
   it("answers CORS preflights for the shop's configured origins only", async () => {

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import type { FaultMode } from "../../../dev/test/fault-proxy.ts";
 import { configVersions, consents, events } from "../../../schema/index.ts";
 import { createDb } from "../db/client.ts";
-import { ADMIN, call, consenting, runAlarmWhenDue, signedCookie } from "../test-support.ts";
+import { ADMIN, call, consenting, signedCookie } from "../test-support.ts";
 import { configWith, profileOf, publishConfig, putProfile, stubOf } from "./fixtures.ts";
 
 /**
@@ -91,9 +91,8 @@ describe("Turso down while the shop is in use", () => {
     expect(await rowsFor()).toEqual([]);
 
     await fault("up");
-    // Each object retries when its backoff is over.
     for (const id of visitors) {
-      await runAlarmWhenDue(id);
+      expect(await runDurableObjectAlarm(stubOf(id))).toBe(true);
       expect(await stubOf(id).pending()).toBe(0);
     }
     const rows = await rowsFor();

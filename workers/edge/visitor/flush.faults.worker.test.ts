@@ -4,7 +4,7 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { events, orders, visitors } from "../../../schema/index.ts";
 import { createDb } from "../db/client.ts";
 import type { FaultMode } from "../../../dev/test/fault-proxy.ts";
-import { call, consenting, runAlarmWhenDue } from "../test-support.ts";
+import { call, consenting } from "../test-support.ts";
 
 // Turso as the Worker sees it goes through the fault proxy; the checks read it directly.
 const direct = createDb({ tursoUrl: inject("directTursoUrl"), tursoAuthToken: "" });
@@ -46,7 +46,7 @@ describe("flush to Turso under faults", () => {
     expect(await rowsOf(visitorId)).toBe(0);
     // The failed attempts scheduled retries: the alarm is still set.
     await fault("up");
-    await runAlarmWhenDue(visitorId);
+    await runDurableObjectAlarm(stubOf(visitorId));
     expect(await rowsOf(visitorId)).toBe(4);
     expect(await stubOf(visitorId).pending()).toBe(0);
   });
@@ -75,7 +75,7 @@ describe("flush to Turso under faults", () => {
     expect(await stubOf(visitorId).pending()).toBe(3);
     await evictDurableObject(stubOf(visitorId));
     await fault("up");
-    await runAlarmWhenDue(visitorId);
+    await runDurableObjectAlarm(stubOf(visitorId));
     expect(await stubOf(visitorId).pending()).toBe(0);
     expect(await rowsOf(visitorId)).toBe(3);
     const orderRows = await direct.select().from(orders).where(eq(orders.visitorId, visitorId));
