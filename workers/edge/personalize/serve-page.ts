@@ -31,7 +31,7 @@ const CSP_NONCE = /'nonce-([A-Za-z0-9+/=_-]+)'/;
  *  3. config, profile, session and model lookups start under one time budget: when the config
  *     is already in memory only what it calls for (nothing with the kill switch on, no visitor
  *     data for the holdout), otherwise all of them in parallel with it;
- *  4. the origin page through the shared anonymous cache, while the lookups run;
+ *  4. the origin page through the shared anonymous cache, fetched while 2-3 run;
  *  5. non-HTML or non-200 responses pass through untouched;
  *  6. what the request says (device, geo, channel, page type by the config's URL rules);
  *  7. HTML streams through HTMLRewriter; decisions are made when <body> opens;
@@ -47,18 +47,18 @@ export async function servePage(c: Context<Env_>): Promise<Response> {
   if (request.method !== "GET") {
     return mark(await forwardToOrigin(request, settings), "pass");
   }
-  let prepared: Visit | null = null;
-  try {
-    prepared = await prepareVisit(request, c.env, settings);
-  } catch (err) {
+  // Identity and lookups are prepared while the page comes from the cache or the origin.
+  const preparing = prepareVisit(request, c.env, settings).catch((err: unknown) => {
     console.error(
       JSON.stringify({
         msg: "personalization setup failed; serving the origin page",
         error: String(err),
       }),
     );
-  }
+    return null;
+  });
   const page = await fetchStorefront(request, settings, c.executionCtx);
+  const prepared = await preparing;
   const timing = [`origin;dur=${page.originMs};desc="${page.cache}"`];
   const response = page.response;
   if (!prepared || response.status !== 200 || !isHtml(response.headers.get("content-type"))) {
