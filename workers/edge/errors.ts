@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { LoopDetectedError, OriginUnavailableError } from "./proxy/forward.ts";
+import { LoopDetectedError, OriginTimeoutError, OriginUnavailableError } from "./proxy/forward.ts";
 import { SettingsError } from "./settings.ts";
 
 /** A failure the client should see, with a stable machine-readable code. */
@@ -47,6 +47,13 @@ function classify(err: unknown): {
     return { status: err.status, code: "http_error", message: err.message };
   if (err instanceof LoopDetectedError)
     return { status: 508, code: "loop_detected", message: err.message };
+  // Before OriginUnavailableError, of which it is a kind.
+  if (err instanceof OriginTimeoutError)
+    return {
+      status: 504,
+      code: "origin_timeout",
+      message: "The shop's origin did not answer in time",
+    };
   if (err instanceof OriginUnavailableError)
     return {
       status: 502,

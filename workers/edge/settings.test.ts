@@ -17,6 +17,15 @@ describe("settingsOf", () => {
     expect(s.origin.host).toBe("127.0.0.1:3000");
     expect(s.budgetMs).toBe(40);
     expect(s.eventRetentionDays).toBe(30);
+    expect(s.originTimeoutMs).toBe(10_000);
+  });
+
+  it("takes ORIGIN_TIMEOUT_MS and refuses values that are not a sane whole number of ms", () => {
+    expect(settingsOf({ ...valid, ORIGIN_TIMEOUT_MS: "2500" } as Env).originTimeoutMs).toBe(2500);
+    for (const value of ["0", "-1", "abc", "1.5", "99", "100001"]) {
+      const bad = { ...valid, ORIGIN_TIMEOUT_MS: value } as Env;
+      expect(() => settingsOf(bad), value).toThrow(/ORIGIN_TIMEOUT_MS:/);
+    }
   });
 
   it("names every bad field", () => {

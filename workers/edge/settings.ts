@@ -7,6 +7,8 @@ const SettingsSchema = z.object({
   ORIGIN_URL: z.url({ protocol: /^https?$/ }),
   PERSONALIZATION_BUDGET_MS: z.coerce.number().int().min(1).max(1000).default(50),
   EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(395),
+  // Cloudflare's own proxy gives up on an origin's headers after 100 s (error 524).
+  ORIGIN_TIMEOUT_MS: z.coerce.number().int().min(100).max(100_000).default(10_000),
   TURSO_URL: z
     .string()
     .regex(/^(libsql|https?):\/\//, "must be a libsql://, https:// or http:// URL"),
@@ -25,6 +27,8 @@ export type Settings = Readonly<{
   origin: URL;
   budgetMs: number;
   eventRetentionDays: number;
+  /** How long to wait for the origin's response headers (not its body) before giving up. */
+  originTimeoutMs: number;
   tursoUrl: string;
   tursoAuthToken: string;
   cookieSecret: string;
@@ -57,6 +61,7 @@ export function settingsOf(env: Env): Settings {
     origin: new URL(v.ORIGIN_URL),
     budgetMs: v.PERSONALIZATION_BUDGET_MS,
     eventRetentionDays: v.EVENT_RETENTION_DAYS,
+    originTimeoutMs: v.ORIGIN_TIMEOUT_MS,
     tursoUrl: v.TURSO_URL,
     tursoAuthToken: v.TURSO_AUTH_TOKEN,
     cookieSecret: v.COOKIE_SECRET,

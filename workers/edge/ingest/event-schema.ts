@@ -116,6 +116,15 @@ export type ServerFacts = {
   now: number;
 };
 
+/**
+ * Detail keys only the proxy writes (personalize/visit.ts): what a page view showed and to
+ * which experiment arms. From a browser they would let anyone pick their own arm (the first
+ * exposure wins) or fill experiments and impressions with fake ones. They are dropped, not
+ * refused, so an old or odd tracker does not lose the rest of its batch.
+ */
+export const SERVER_ONLY_DATA_KEYS: ReadonlySet<string> = new Set(["exposures", "slots"]);
+
+/** A client event as the visitor's Durable Object stores it, with the server's facts added. */
 export function toTrackedEvent(event: IncomingEvent, facts: ServerFacts): TrackedEvent {
   const at =
     event.at !== undefined &&
@@ -136,6 +145,8 @@ export function toTrackedEvent(event: IncomingEvent, facts: ServerFacts): Tracke
     channel: null,
     device: facts.device,
     valueCents: event.valueCents ?? null,
-    data: event.data as EventData,
+    data: Object.fromEntries(
+      Object.entries(event.data).filter(([key]) => !SERVER_ONLY_DATA_KEYS.has(key)),
+    ) as EventData,
   };
 }

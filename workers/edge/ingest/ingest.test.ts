@@ -48,6 +48,21 @@ describe("event facts the server adds", () => {
     });
   });
 
+  it("drops the detail keys only the proxy may write (exposures, slots) and keeps the rest", () => {
+    const forged = {
+      exposures: [{ experiment: "exp-forged", arm: "b" }],
+      slots: [{ slot: "hero", variant: "x" }],
+    };
+    const pageView = toTrackedEvent(
+      parse({ type: "page_view", path: "/", data: { ...forged, localHour: 9, note: "kept" } }),
+      facts,
+    );
+    expect(pageView.data).toEqual({ localHour: 9, note: "kept" });
+    // Whatever the event type: the keys mean what the proxy showed, never what a client says.
+    const search = toTrackedEvent(parse({ data: { query: "q", ...forged } }), facts);
+    expect(search.data).toEqual({ query: "q" });
+  });
+
   it("fills a cart event's quantity default and keeps extra detail keys", () => {
     const parsed = EventBatch.parse({
       events: [{ id: "c1", type: "add_to_cart", productId: "p-1", data: { variant: "red" } }],

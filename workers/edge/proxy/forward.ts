@@ -8,8 +8,16 @@ export class LoopDetectedError extends Error {}
 export class OriginUnavailableError extends Error {}
 
 /**
+ * The origin sent no response headers within the origin timeout. An origin failure like any
+ * other (the stale-if-error copy applies), answered with a 504 when there is no copy.
+ */
+export class OriginTimeoutError extends OriginUnavailableError {}
+
+/**
  * Forwards one request to the configured origin and returns its response as it streams:
  * body untouched, hop-by-hop headers removed, own-host redirects kept on the public host.
+ * Waiting for the response headers is bounded by the origin timeout; the body is not, since a
+ * large page may legitimately take long to stream.
  */
 export async function forwardToOrigin(request: Request, settings: Settings): Promise<Response> {
   if (request.headers.has(LOOP_HEADER)) throw new LoopDetectedError("request already proxied");
@@ -25,17 +33,38 @@ export async function forwardToOrigin(request: Request, settings: Settings): Pro
     proto: publicUrl.protocol === "https:" ? "https" : "http",
   });
   const hasBody = request.method !== "GET" && request.method !== "HEAD";
+  // Aborting the subrequest on timeout closes the connection instead of leaving it hanging;
+  // the timer is cleared once the headers are in, so the body streams for as long as it takes.
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const err = new OriginTimeoutError(
+        `no response headers from the origin within ${settings.originTimeoutMs} ms`,
+      );
+      reject(err);
+      controller.abort(err);
+    }, settings.originTimeoutMs);
+  });
   let upstream: Response;
   try {
-    upstream = await fetch(target, {
-      method: request.method,
-      headers,
-      body: hasBody ? request.body : null,
-      // Redirects belong to the browser, not to the proxy.
-      redirect: "manual",
-    });
+    upstream = await Promise.race([
+      fetch(target, {
+        method: request.method,
+        headers,
+        body: hasBody ? request.body : null,
+        // Redirects belong to the browser, not to the proxy.
+        redirect: "manual",
+        signal: controller.signal,
+      }),
+      timedOut,
+    ]);
   } catch (err) {
+    // The abort may reject the fetch first, with an AbortError: still a timeout.
+    if (controller.signal.aborted) throw controller.signal.reason as OriginTimeoutError;
     throw new OriginUnavailableError(err instanceof Error ? err.message : String(err));
+  } finally {
+    clearTimeout(timer);
   }
   const responseHeaders = withoutHopByHop(upstream.headers);
   const location = upstream.headers.get("location");

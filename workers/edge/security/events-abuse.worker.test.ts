@@ -384,13 +384,10 @@ describe("floods", () => {
     expect(await stubOf(visitorId).pending()).toBe(accepted);
   });
 
-  // BUG (ingest/event-schema.ts + visitor/outbox.ts): the events API accepts `page_view`
-  // events from the browser with `data.exposures` and `data.slots`, which only the proxy should
-  // write (it knows what it showed). planFlush writes them to Turso's `exposures` as if the
-  // visitor had been shown that arm, and first-exposure-wins then hides the real one: anyone
-  // can pick their own arm or fill experiments with fake exposures. Expected: the API drops
-  // (or refuses) server-only keys on client events.
-  it.fails("does not let the browser record experiment exposures", async () => {
+  // Only the proxy knows what a page showed: `data.exposures` and `data.slots` from the browser
+  // would let anyone pick their own arm (first exposure wins) or fake exposures. The events API
+  // drops those keys from client events (ingest/event-schema.ts).
+  it("does not let the browser record experiment exposures", async () => {
     const visitorId = crypto.randomUUID();
     const res = await post(
       visitorId,
@@ -412,5 +409,8 @@ describe("floods", () => {
     await runDurableObjectAlarm(stubOf(visitorId));
     const rows = await db.select().from(exposures).where(eq(exposures.visitorId, visitorId));
     expect(rows).toEqual([]);
+    // The page view itself is kept, without the keys it had no business sending.
+    const stored = await db.select().from(events).where(eq(events.visitorId, visitorId));
+    expect(stored.map((e) => [e.eventId, e.payload])).toEqual([["forged-exposure", {}]]);
   });
 });

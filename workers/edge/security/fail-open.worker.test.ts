@@ -219,35 +219,59 @@ describe("origin faults", () => {
     expect(seen).toContain('class="t-known"');
   });
 
-  // BUG (proxy/forward.ts, proxy/storefront.ts): the origin fetch has no timeout. A hung origin
-  // holds the visitor until the platform gives up, even when the shared cache holds a copy
-  // within stale-if-error that fetchStorefront would serve for any other origin failure.
-  // Expected: an origin timeout (here the proposed ORIGIN_TIMEOUT_MS var) that counts as an
-  // origin failure: stale-if-error copy if there is one, else a clean 504/502 JSON.
-  it.fails(
-    "answers from the stale copy when the origin hangs past the origin timeout",
-    async () => {
-      const path = pathFor("hang");
-      let hang = false;
-      interceptFetch(
-        (req) =>
-          new Promise<Response>((resolve, reject) => {
-            req.signal.addEventListener("abort", () =>
-              reject(new DOMException("aborted", "AbortError")),
-            );
-            if (!hang)
-              resolve(html(shopPage("M-hang"), { headers: { "cache-control": SHORT_LIVED } }));
-          }),
-      );
-      await call(path, {}, fakeOriginEnv());
-      await sleep(1100);
-      hang = true;
-      const bindings = fakeOriginEnv({ ORIGIN_TIMEOUT_MS: "300" } as Partial<Env>);
-      const res = await within(3000, call(path, {}, bindings), "hung origin");
-      expect(res.status).toBe(200);
-      expect(res.text).toContain("M-hang heading");
-    },
-  );
+  /** An origin that answers until `hang` is set, then never sends headers until aborted. */
+  function hangingOrigin(page: () => Response) {
+    const state = { hang: false, aborted: 0 };
+    interceptFetch(
+      (req) =>
+        new Promise<Response>((resolve, reject) => {
+          req.signal.addEventListener("abort", () => {
+            state.aborted++;
+            reject(new DOMException("aborted", "AbortError"));
+          });
+          if (!state.hang) resolve(page());
+        }),
+    );
+    return state;
+  }
+
+  it("answers from the stale copy when the origin hangs past the origin timeout", async () => {
+    const path = pathFor("hang");
+    const origin = hangingOrigin(() =>
+      html(shopPage("M-hang"), { headers: { "cache-control": SHORT_LIVED } }),
+    );
+    await call(path, {}, fakeOriginEnv());
+    await sleep(1100);
+    origin.hang = true;
+    const bindings = fakeOriginEnv({ ORIGIN_TIMEOUT_MS: "300" });
+    const res = await within(3000, call(path, {}, bindings), "hung origin");
+    expect(res.status).toBe(200);
+    expect(res.text).toContain("M-hang heading");
+    expect(res.headers.get("server-timing")).toContain('desc="stale-if-error"');
+    // The subrequest was given up, not left open.
+    expect(origin.aborted).toBe(1);
+  });
+
+  it("answers a hung origin with a clean 504 JSON when there is no copy, for pages, assets and form posts", async () => {
+    const origin = hangingOrigin(() => html(shopPage("M-never")));
+    origin.hang = true;
+    const bindings = fakeOriginEnv({ ORIGIN_TIMEOUT_MS: "300" });
+    const requests: [string, RequestInit][] = [
+      [pathFor("hang-none"), {}],
+      [pathFor("hang-known"), { headers: await asKnown() }],
+      [pathFor("hang-post"), { method: "POST", body: "a=1" }],
+      [pathFor("hang-image") + ".png", { headers: { accept: "image/png" } }],
+    ];
+    for (const [path, init] of requests) {
+      const what = `${init.method ?? "GET"} ${path}`;
+      const res = await within(3000, call(path, init, bindings), what);
+      expect(res.status, what).toBe(504);
+      expect(res.headers.get("cache-control"), what).toBe("no-store");
+      expect(res.headers.get("content-type"), what).toMatch(/^application\/json/);
+      expect(JSON.parse(res.text), what).toMatchObject({ code: "origin_timeout" });
+    }
+    expect(origin.aborted).toBe(requests.length);
+  });
 
   it("never stores a page whose origin connection broke mid-body", async () => {
     const path = pathFor("broken-body");
