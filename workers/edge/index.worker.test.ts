@@ -87,7 +87,7 @@ describe("Durable Object: visitor session", () => {
     expect(await stub.track("visitor-order-test", batch)).toMatchObject({ accepted: 2, duplicates: 0 });
     // A retried batch is counted once.
     expect(await stub.track("visitor-order-test", batch)).toMatchObject({ accepted: 0, duplicates: 2 });
-    const state = await stub.state("s1", 3);
+    const { session: state } = await stub.state("s1", 3);
     expect(state.journeyStage).toBe("cart");
     expect(state.cart.valueCents).toBe(1200);
     expect((await stub.touchpoints()).map((t) => t.id)).toEqual(["e1", "e2"]);

@@ -9,9 +9,8 @@ import demoConfig from "../../../seeds/config/demo-config.json";
 import { forgetMerchModel } from "../catalog/model-store.ts";
 import { forgetActiveConfig } from "../config/config-store.ts";
 import { inHoldout } from "../decide/index.ts";
-import { modeProfile } from "../decide/test-fixtures.ts";
 import worker from "../index.ts";
-import { profileKey } from "../personalize/profile-store.ts";
+import { testEvent } from "../model/test-events.ts";
 import { ADMIN, BROWSER_UA, call, consenting } from "../test-support.ts";
 
 type Answer = {
@@ -61,12 +60,16 @@ describe("decision API for single-page shops", () => {
     let visitorId = "";
     do visitorId = `spa-${crypto.randomUUID()}`.slice(0, 40);
     while (inHoldout(visitorId, demoConfig.holdout));
-    await env.PROFILES.put(
-      profileKey(visitorId),
-      JSON.stringify(
-        modeProfile("methodical", { visitorId, updatedAt: Date.now(), visitCount: 3 }),
-      ),
+    // A returning methodical visitor by what they did (three earlier visits): their object
+    // serves both paths the same profile.
+    const now = Date.now();
+    const compared = [1, 2, 3].map((i) =>
+      testEvent(`cmp-${i}`, "compare", now - i * 3_600_000, {
+        sessionId: `earlier-${i}`,
+        data: { productIds: [`p-000${i}`, `p-001${i}`] },
+      }),
     );
+    await env.VISITOR.get(env.VISITOR.idFromName(visitorId)).track(visitorId, compared);
 
     const headers = await consenting(visitorId);
     for (const path of ["/", productPath]) {

@@ -1,5 +1,6 @@
 import {
   createExecutionContext,
+  runDurableObjectAlarm,
   createScheduledController,
   env,
   waitOnExecutionContext,
@@ -16,6 +17,7 @@ import { inHoldout } from "../decide/index.ts";
 import { createPreviewToken } from "../identity/preview-token.ts";
 import worker from "../index.ts";
 import type { Profile } from "../model/profile.ts";
+import { testEvent } from "../model/test-events.ts";
 import { settingsOf } from "../settings.ts";
 import { profileKey } from "./profile-store.ts";
 
@@ -93,14 +95,20 @@ beforeAll(async () => {
   );
   await waitOnExecutionContext(ctx);
   forgetMerchModel();
-  await env.PROFILES.put(
-    profileKey(methodicalId),
-    JSON.stringify(profile(methodicalId, { topMode: "methodical" })),
-  );
-  await env.PROFILES.put(
-    profileKey(spontaneousId),
-    JSON.stringify(profile(spontaneousId, { topMode: "spontaneous" })),
-  );
+  // Each visitor's object builds their profile from what they did (it serves the hot path).
+  const now = Date.now();
+  const did = (visitorId: string, type: "compare" | "promo_click") =>
+    env.VISITOR.get(env.VISITOR.idFromName(visitorId)).track(
+      visitorId,
+      [1, 2, 3].map((i) =>
+        testEvent(`${type}-${i}`, type, now - i * 60_000, {
+          sessionId: "earlier",
+          data: { productIds: [`p-000${i}`, `p-001${i}`], promoId: `flash-${i}` },
+        }),
+      ),
+    );
+  await did(methodicalId, "compare");
+  await did(spontaneousId, "promo_click");
   const home = await call("/");
   productPath = /href="(\/p\/[^"]+)"/.exec(home.text)![1]!;
 });
@@ -155,7 +163,7 @@ describe("personalized pages", () => {
     const sid = await cookie("vt_sid", `sess-${visitorId.slice(0, 8)}~${Date.now()}`);
     const { text } = await call(productPath, { headers: await consenting(visitorId, [sid]) });
     const productId = /data-product-id="(p-\d{4})"/.exec(text)![1]!;
-    const state = await env.VISITOR.get(env.VISITOR.idFromName(visitorId)).state(
+    const { session: state } = await env.VISITOR.get(env.VISITOR.idFromName(visitorId)).state(
       `sess-${visitorId.slice(0, 8)}`,
       Date.now(),
     );
@@ -229,7 +237,7 @@ describe("identity and consent", () => {
     expect(due.headers.getSetCookie().some((c) => c.startsWith("vt_id="))).toBe(false);
 
     // Both page views went into that one session.
-    const state = await env.VISITOR.get(env.VISITOR.idFromName(visitorId)).state(
+    const { session: state } = await env.VISITOR.get(env.VISITOR.idFromName(visitorId)).state(
       session,
       Date.now(),
     );
@@ -462,10 +470,51 @@ describe("fail open", () => {
     ({ get: () => new Promise((r) => setTimeout(() => r(null), ms)) }) as unknown as KVNamespace;
   const brokenKv = { get: () => Promise.reject(new Error("KV down")) } as unknown as KVNamespace;
 
+  /** A visitor their object has not met yet: only KV's copy knows their profile. */
+  async function knownToKvOnly(mode: "methodical") {
+    const visitorId = crypto.randomUUID();
+    await env.PROFILES.put(
+      profileKey(visitorId),
+      JSON.stringify(profile(visitorId, { topMode: mode })),
+    );
+    return visitorId;
+  }
+
+  it("keeps a profile KV had before the visitor's object met them", async () => {
+    const visitorId = await knownToKvOnly("methodical");
+    // The first page reads KV; the object adopts that profile with the page view.
+    for (let i = 0; i < 2; i++) {
+      const { headers, text } = await call(productPath, { headers: await consenting(visitorId) });
+      expect(headers.get("x-vitrine")).toBe("personalized");
+      expect(text).toContain('data-vt-variant="methodical-trust"');
+    }
+  });
+
+  it("follows the visitor's last clicks before KV's copy catches up", async () => {
+    const visitorId = crypto.randomUUID();
+    const stub = env.VISITOR.get(env.VISITOR.idFromName(visitorId));
+    await call(productPath, { headers: await consenting(visitorId) });
+    // The object's flush writes its profile to KV: one page view names no buyer mode yet.
+    await runDurableObjectAlarm(stub);
+    const copy = () => env.PROFILES.get<Profile>(profileKey(visitorId), "json");
+    expect((await copy())?.topMode).toBeNull();
+    const clicks = [1, 2, 3].map((i) =>
+      testEvent(`promo-${i}`, "promo_click", Date.now() - i * 1000, {
+        sessionId: "now",
+        data: { promoId: `flash-${i}` },
+      }),
+    );
+    await stub.track(visitorId, clicks);
+    const { text } = await call(productPath, { headers: await consenting(visitorId) });
+    expect(text).toContain('data-vt-variant="spontaneous-offer"');
+    // KV is rewritten with the next flush, not per click.
+    expect((await copy())?.topMode).toBeNull();
+  });
+
   it("serves the page when the profile store is slow, within the budget", async () => {
     const { status, headers, text } = await call(
       productPath,
-      { headers: await consenting(methodicalId) },
+      { headers: await consenting(await knownToKvOnly("methodical")) },
       { ...env, PROFILES: slowKv(2_000) },
     );
     expect(status).toBe(200);

@@ -13,6 +13,7 @@ import type { Consent, RequestContext } from "../model/context.ts";
 import type { TrackedEvent } from "../model/events.ts";
 import type { Profile, SessionState } from "../model/profile.ts";
 import type { Settings } from "../settings.ts";
+import type { VisitorSnapshot } from "../visitor/visitor-session.ts";
 import { Deadline, SKIPPED, type Lookup } from "./deadline.ts";
 import { readProfile } from "./profile-store.ts";
 
@@ -84,12 +85,23 @@ export async function prepareVisit(
     visitorId !== null &&
     sessionId !== null &&
     (known == null || !inHoldout(visitorId, known.config.holdout));
+  // The visitor's object answers with the session and the profile as of their last click; KV's
+  // copy is read only when the object has no profile (or fails) and time is left.
+  const snapshot: Promise<Lookup<VisitorSnapshot | null>> = visitorData
+    ? deadline.run(() => env.VISITOR.get(env.VISITOR.idFromName(visitorId)).state(sessionId, now))
+    : Promise.resolve(SKIPPED);
+  const session = snapshot.then((r) => (r.ok ? { ...r, value: r.value?.session ?? null } : r));
+  const profile = snapshot.then((r): Promise<Lookup<Profile | null>> | Lookup<Profile | null> =>
+    r.ok && r.value?.profile
+      ? { ...r, value: r.value.profile }
+      : visitorData
+        ? deadline.run(() => readProfile(env.PROFILES, visitorId))
+        : SKIPPED,
+  );
   const lookups = Promise.all([
     active,
-    visitorData ? deadline.run(() => readProfile(env.PROFILES, visitorId)) : SKIPPED,
-    visitorData
-      ? deadline.run(() => env.VISITOR.get(env.VISITOR.idFromName(visitorId)).state(sessionId, now))
-      : SKIPPED,
+    profile,
+    session,
     enabled ? deadline.run(() => loadMerchModel(env.MODELS)) : SKIPPED,
   ]).then(([active, profile, session, model]) => ({ active, profile, session, model }));
 

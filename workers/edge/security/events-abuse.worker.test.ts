@@ -348,7 +348,7 @@ describe("prototype pollution", () => {
       }),
     );
     expect(JSON.parse(res.text)).toMatchObject({ stored: true, accepted: names.length });
-    const state = await stubOf(visitorId).state("any-session", Date.now());
+    const { session: state } = await stubOf(visitorId).state("any-session", Date.now());
     expect(state.cart.lines.map((l) => l.productId).sort()).toEqual([...names].sort());
     expect(state.cart.valueCents).toBe(100 + 200 + 300 + 400 + 500);
     expect(({} as Record<string, unknown>).toString).toBe(Object.prototype.toString);

@@ -316,9 +316,12 @@ describe("KV faults", () => {
   } as unknown as KVNamespace;
 
   it("serves the page without the profile when the profile store throws", async () => {
+    // A visitor their object has not met: KV is where their profile would come from.
+    const visitorId = crypto.randomUUID();
+    await putProfile(profileOf(visitorId, { topMode: "methodical" }));
     const res = await call(
       pathForProduct(),
-      { headers: await asKnown() },
+      { headers: await consenting(visitorId) },
       {
         ...env,
         PROFILES: failingKv,

@@ -3,7 +3,7 @@ import { createDb } from "../db/client.ts";
 import { EVENTS_PER_VISITOR, take, type Bucket } from "../ingest/token-bucket.ts";
 import type { TrackedEvent } from "../model/events.ts";
 import type { Profile, SessionState } from "../model/profile.ts";
-import { profileKey } from "../personalize/profile-store.ts";
+import { profileKey, readProfile } from "../personalize/profile-store.ts";
 import {
   buildProfile,
   emptyProfileState,
@@ -25,13 +25,24 @@ import {
 import { eraseVisitorRecords, readVisitorRecords } from "./records.ts";
 import { writeFlush } from "./turso-sink.ts";
 
+/**
+ * What the hot path asks the object for: the session, and the visitor's own profile as of the
+ * last touchpoint (KV's copy trails it by up to a flush). No profile for a visitor the object
+ * has not met (KV may still know them) and, for a logged-in customer, the merged profile of
+ * all their devices as last built.
+ */
+export type VisitorSnapshot = { session: SessionState; profile: Profile | null };
 export type TrackResult = { accepted: number; duplicates: number; session: SessionState };
 export type IngestResult =
   ({ status: "ok" } & TrackResult) | { status: "rate_limited"; retryAfterS: number };
 export type FlushResult = { flushed: number; remaining: number };
 
-/** Touchpoints wait this long so one flush carries a burst of them to Turso. */
-const FLUSH_DELAY_MS = 2_000;
+/**
+ * Touchpoints wait this long so one flush carries several pages' worth of them to Turso and
+ * the profile's KV copy is rewritten once for them, not per page: the hot path gets the
+ * current profile from this object, so only readers of Turso and KV see the delay.
+ */
+const FLUSH_DELAY_MS = 30_000;
 const FLUSH_BATCH = 500;
 /** Retry backoff while Turso is unreachable: doubling from 1 s, at most 5 minutes apart. */
 const RETRY_BASE_MS = 1_000;
@@ -53,6 +64,11 @@ const META = {
   profileWrittenAt: "profile_written_at",
   profileDirty: "profile_dirty",
   profileRefreshAt: "profile_refresh_at",
+  /**
+   * A profile KV held before this object met the visitor (seeded, imported from another
+   * system): it is served until the object's first KV write replaces it with its own.
+   */
+  adopted: "adopted_profile",
   /** Own touchpoints changed a customer's merged profile: the other devices should rewrite theirs. */
   notifyPeers: "notify_peers",
 };
@@ -77,8 +93,10 @@ export class VisitorSession extends DurableObject<Env> {
   private bucket: Bucket | null = null;
   /** The flush in progress, so an erasure can wait for it instead of racing it. */
   private flushing: Promise<FlushResult> | null = null;
-  /** The profile last computed, also written to Turso with the next flush. */
+  /** The profile last written to KV, also written to Turso with the next flush. */
   private profile: Profile | null = null;
+  /** The builder's state as stored (parsed once per object lifetime). */
+  private builderState: ProfileState | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -116,9 +134,15 @@ export class VisitorSession extends DurableObject<Env> {
     this.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
   }
 
-  /** The session as the hot path needs it; a new session id starts a new session. */
-  async state(sessionId: string, now: number): Promise<SessionState> {
-    return enterSession(this.load(sessionId, now), sessionId, now).session;
+  /** The session and profile as the hot path needs them; a new session id starts a new session. */
+  async state(sessionId: string, now: number): Promise<VisitorSnapshot> {
+    const session = enterSession(this.load(sessionId, now), sessionId, now).session;
+    const facts = this.facts();
+    if (!facts) return { session, profile: null };
+    const adopted = this.meta(META.adopted);
+    if (adopted) return { session, profile: JSON.parse(adopted) as Profile };
+    const profile = facts.customerId ? this.profile : toProfile(this.profileState(facts.id), now);
+    return { session, profile };
   }
 
   /** Touchpoints the proxy itself observed (page views): trusted, not rate limited. */
@@ -198,13 +222,10 @@ export class VisitorSession extends DurableObject<Env> {
   private async syncProfile(now: number): Promise<void> {
     const facts = this.facts();
     if (!facts) return;
-    const before = Number(this.meta(META.profileSeq) ?? 0);
     const products = await productLookup(this.env.MODELS);
-    const state = this.foldNew(this.profileState(facts.id), products);
-    const folded = Number(this.meta(META.profileSeq) ?? 0) > before;
-    if (folded && facts.customerId) this.setMeta(META.notifyPeers, "1");
+    const state = this.foldNew(facts, products);
     const due = now >= Number(this.meta(META.profileRefreshAt) ?? Infinity);
-    if (!folded && !due && !this.meta(META.profileDirty) && this.profile) return;
+    if (!due && !this.meta(META.profileDirty) && this.profile) return;
 
     const writtenAt = Number(this.meta(META.profileWrittenAt) ?? 0);
     if (now - writtenAt < PROFILE_MIN_INTERVAL_MS) {
@@ -219,6 +240,7 @@ export class VisitorSession extends DurableObject<Env> {
       : toProfile(state, now);
     await writeProfile(this.env.PROFILES, profile);
     this.profile = profile;
+    this.setMeta(META.adopted, null);
     this.setMeta(META.profileWrittenAt, String(now));
     this.setMeta(META.profileDirty, null);
     const refreshAt = nextRefreshAt(state, now);
@@ -246,12 +268,18 @@ export class VisitorSession extends DurableObject<Env> {
   }
 
   private profileState(visitorId: string): ProfileState {
+    if (this.builderState?.visitorId === visitorId) return this.builderState;
     const raw = this.meta(META.profileState);
-    return raw ? (JSON.parse(raw) as ProfileState) : emptyProfileState(visitorId);
+    this.builderState = raw ? (JSON.parse(raw) as ProfileState) : emptyProfileState(visitorId);
+    return this.builderState;
   }
 
-  /** Folds touchpoints stored since the last fold; the watermark makes each count once. */
-  private foldNew(state: ProfileState, products: Awaited<ReturnType<typeof productLookup>>) {
+  /**
+   * Folds touchpoints stored since the last fold; the watermark makes each count once. A fold
+   * marks the KV copy out of date (and, for a customer, the other devices' merged profiles).
+   */
+  private foldNew(facts: VisitorFacts, products: Awaited<ReturnType<typeof productLookup>>) {
+    const state = this.profileState(facts.id);
     const rows = this.sql
       .exec<{ seq: number; body: string }>(
         "SELECT seq, body FROM touchpoints WHERE seq > ? ORDER BY seq",
@@ -264,9 +292,38 @@ export class VisitorSession extends DurableObject<Env> {
       rows.map((r) => JSON.parse(r.body) as TrackedEvent),
       products,
     );
+    this.builderState = next;
     this.setMeta(META.profileState, JSON.stringify(next));
     this.setMeta(META.profileSeq, String(rows.at(-1)!.seq));
+    this.setMeta(META.profileDirty, "1");
+    if (facts.customerId) this.setMeta(META.notifyPeers, "1");
     return next;
+  }
+
+  /** Keeps the profile KV already has for a visitor met for the first time (see META.adopted). */
+  private async adoptProfile(visitorId: string): Promise<void> {
+    try {
+      const existing = await readProfile(this.env.PROFILES, visitorId);
+      if (existing) this.setMeta(META.adopted, JSON.stringify(existing));
+    } catch (err) {
+      console.warn(
+        JSON.stringify({ msg: "reading the existing profile failed", error: String(err) }),
+      );
+    }
+  }
+
+  /**
+   * The profile is current for the visitor's next page: folding takes microseconds per event.
+   * A failure here only leaves the fold to the alarm.
+   */
+  private async foldForNextPage(): Promise<void> {
+    const facts = this.facts();
+    if (!facts) return;
+    try {
+      this.foldNew(facts, await productLookup(this.env.MODELS));
+    } catch (err) {
+      console.warn(JSON.stringify({ msg: "profile fold failed", error: String(err) }));
+    }
   }
 
   /** The next alarm after new touchpoints: soon, but not before a pending retry's backoff. */
@@ -317,6 +374,7 @@ export class VisitorSession extends DurableObject<Env> {
       this.journey = null;
       this.bucket = null;
       this.profile = null;
+      this.builderState = null;
       this.migrate();
       return { status: "erased", rows };
     } catch (err) {
@@ -355,8 +413,10 @@ export class VisitorSession extends DurableObject<Env> {
     }
     if (accepted) {
       this.save(journey);
+      if (!this.facts()) await this.adoptProfile(visitorId);
       this.noteVisitor(visitorId, events);
       await this.scheduleFlush(now);
+      await this.foldForNextPage();
     }
     return { accepted, duplicates: events.length - accepted, session: journey.session };
   }
