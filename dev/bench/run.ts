@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { request, type IncomingHttpHeaders } from "node:http";
 import { startStack } from "../stack.ts";
@@ -75,8 +74,9 @@ try {
     });
     visitors.push(new CookieJar(consent.headers.getSetCookie()));
   }
-  writeProfiles(visitors);
   const browser = { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36" };
+  const topModes = await browseByMode(visitors, browser, url);
+  console.log(`visitors by top buyer mode after browsing: ${JSON.stringify(topModes)}`);
   const worker = workerProcesses(PORTS.worker);
 
   await publish({ ...config, enabled: false });
@@ -84,6 +84,19 @@ try {
   const pass = await measured(worker, "pass-through (kill switch, anonymous)", () =>
     load("pass-through (kill switch, anonymous)", url, browser, SECONDS),
   );
+  if (process.env.BENCH_QUICK) {
+    await publish(config);
+    await load("warm-up", url, browser, 3, visitors);
+    const q = await measured(worker, "personalized", () =>
+      load("personalized", url, browser, SECONDS, visitors),
+    );
+    const fmt = (m: Measured) =>
+      `${m.name}: ${m.rps.toFixed(0)} rps p50 ${m.p50} p99 ${m.p99} cpu ${m.cpu.perProcess.map((p) => p.role + "=" + p.msPerRequest.toFixed(2)).join(" ")} modes ${JSON.stringify(m.modes)}`;
+    console.log(fmt(pass));
+    console.log(fmt(q));
+    await stack.stop();
+    process.exit(0);
+  }
   const passAtRate = await load(`pass-through at ${RATE} req/s`, url, browser, SECONDS, [], RATE);
   const largePass = await largePage(`${stack.workerUrl}${LARGE_PAGE}`, browser);
   const memoryPass = await memory(`${stack.workerUrl}${LARGE_PAGE}`, browser);
@@ -163,47 +176,41 @@ async function measured(
 }
 
 /**
- * Gives every visitor a profile, a quarter in each buyer mode, so the personalized pages carry
- * the modules a returning visitor sees (badges, product lists, banners), not just the
- * request-only ones. Written to the local KV the way the visitor's Durable Object writes it.
+ * Gives every visitor a profile, a quarter in each buyer mode, the way a shopper gets one:
+ * by browsing through the Worker (their Durable Object folds the page views). Then the
+ * personalized pages carry the modules a returning visitor sees (badges, product lists,
+ * banners), not just the request-only ones. Returns how many visitors got each top mode.
  */
-function writeProfiles(visitors: readonly CookieJar[]): void {
-  const entries = visitors.map((jar, i) => {
-    const signed = jar.get("vt_id");
-    if (!signed) throw new Error("the consent endpoint set no visitor cookie");
-    const visitorId = signed.slice(0, signed.lastIndexOf("."));
-    const topMode = MODES[i % MODES.length]!;
-    const buyerModes = Object.fromEntries(MODES.map((m) => [m, m === topMode ? 0.7 : 0.1]));
-    const profile = {
-      v: 1,
-      visitorId,
-      updatedAt: Date.now(),
-      buyerModes,
-      topMode,
-      segments: i % 5 === 0 ? ["gift_buyer"] : [],
-      lifecycle: "active",
-      valueTier: "none",
-      visitCount: 2 + (i % 6),
-      orderCount: i % 3 === 0 ? 1 : 0,
-      categoryAffinity: {},
-      brandAffinity: {},
-      priceBand: null,
-      purchasedProducts: [],
-      watchedOutOfStock: [],
-    };
-    return { key: `profile:${visitorId}`, value: JSON.stringify(profile) };
-  });
-  const file = `${DATA_DIR}/profiles.json`;
-  writeFileSync(file, JSON.stringify(entries));
-  execFileSync(
-    process.execPath,
-    [
-      "node_modules/wrangler/bin/wrangler.js",
-      ...["kv", "bulk", "put", file, "--binding", "PROFILES", "--local"],
-      ...["--persist-to", `${DATA_DIR}/wrangler`],
+async function browseByMode(
+  visitors: readonly CookieJar[],
+  headers: Record<string, string>,
+  productUrl: string,
+): Promise<Record<string, number>> {
+  const paths: Record<(typeof MODES)[number], string[]> = {
+    competitive: ["/bestsellers", "/c/phones?sort=popularity", "/c/running-shoes?sort=popularity"],
+    methodical: [
+      "/c/phones?sort=price_asc&instock=1",
+      "/c/running-shoes?sort=price_asc&instock=1",
+      "/c/sports-watches?sort=price_desc&instock=1",
     ],
-    { stdio: "ignore", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+    spontaneous: ["/?promo=flash-1", "/?promo=flash-2", "/?promo=flash-3"],
+    humanistic: ["/c/phones?sort=rating", "/c/running-shoes?sort=rating", "/c/home?sort=rating"],
+  };
+  const tops: Record<string, number> = {};
+  await Promise.all(
+    visitors.map(async (visitor, i) => {
+      const mode = MODES[i % MODES.length]!;
+      for (const url of [...paths[mode].map((p) => stack.workerUrl + p), productUrl]) {
+        const res = await fetch(url, { headers: { ...headers, cookie: visitor.header() } });
+        visitor.update(res.headers.getSetCookie());
+        const text = await res.text();
+        if (url !== productUrl) continue;
+        const top = /profile\.topMode=(\w+)/.exec(text)?.[1] ?? "none";
+        tops[top] = (tops[top] ?? 0) + 1;
+      }
+    }),
   );
+  return tops;
 }
 
 type PageTiming = { firstByteMs: number; lastByteMs: number; bytes: number; modules: number };

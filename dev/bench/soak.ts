@@ -25,7 +25,15 @@ const stack = await startStack({
 
 type Sample = { t: number; rss: Record<string, number> };
 const samples: Sample[] = [];
-const counts = { pages: 0, carts: 0, orders: 0, eventsRequests: 0, eventsAccepted: 0, errors: 0 };
+const counts = {
+  pages: 0,
+  decides: 0,
+  carts: 0,
+  orders: 0,
+  eventsRequests: 0,
+  eventsAccepted: 0,
+  errors: 0,
+};
 const errors: string[] = [];
 const run = `soak${Date.now().toString(36)}`;
 let eventSeq = 0;
@@ -128,8 +136,21 @@ async function shopper(jar: Jar, until: number) {
     counts.pages++;
     const products = [...listing.matchAll(/href="(\/p\/[^"]+)"/g)].map((m) => m[1]!);
     if (!products.length) continue;
-    const page = await request(jar, pick(products));
+    const path = pick(products);
+    const page = await request(jar, path);
     counts.pages++;
+    // The same product as a single-page shop sees it: the decision API for its route.
+    await request(
+      jar,
+      "/__vitrine/v1/decide",
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ path, record: false }),
+      },
+      [200],
+    );
+    counts.decides++;
     const productId = /data-product-id="([^"]+)"/.exec(page)?.[1];
     if (!productId) continue;
     await track(jar, [{ type: "review_read", productId, pageType: "product" }]);
@@ -268,7 +289,7 @@ try {
   const markdown = [
     `Vitrine soak, ${new Date().toISOString()}, ${SECONDS} s, ${SHOPPERS} shoppers, think time ${THINK_MS} ms`,
     "",
-    `pages ${counts.pages}, carts ${counts.carts}, orders ${counts.orders}, errors ${counts.errors}; events in ${counts.eventsAccepted}, rows out ${rows}, lost ${lost}`,
+    `pages ${counts.pages}, SPA decisions ${counts.decides}, carts ${counts.carts}, orders ${counts.orders}, errors ${counts.errors}; events in ${counts.eventsAccepted}, rows out ${rows}, lost ${lost}`,
     "",
     "| process | start MB | peak MB | end MB | trend after warm-up MB/min |",
     "| --- | --- | --- | --- | --- |",
