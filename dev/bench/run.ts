@@ -85,6 +85,11 @@ try {
     load("pass-through (kill switch, anonymous)", url, browser, SECONDS),
   );
   if (process.env.BENCH_QUICK) {
+    const vpid = worker.find((p) => p.role === "workerd (Vitrine)")!.pid;
+    const ppid = worker.find((p) => p.role === "workerd (wrangler's proxy)")!.pid;
+    console.log(`after pass ${pass.requests} req: vitrine ${rssMiB(vpid).toFixed(0)} proxy ${rssMiB(ppid).toFixed(0)}`);
+    await load("more pass", url, browser, SECONDS);
+    console.log(`after more pass: vitrine ${rssMiB(vpid).toFixed(0)} proxy ${rssMiB(ppid).toFixed(0)}`);
     await publish(config);
     await load("warm-up", url, browser, 3, visitors);
     const q = await measured(worker, "personalized", () =>
@@ -94,6 +99,9 @@ try {
       `${m.name}: ${m.rps.toFixed(0)} rps p50 ${m.p50} p99 ${m.p99} cpu ${m.cpu.perProcess.map((p) => p.role + "=" + p.msPerRequest.toFixed(2)).join(" ")} modes ${JSON.stringify(m.modes)}`;
     console.log(fmt(pass));
     console.log(fmt(q));
+    console.log(`after personalized ${q.requests}: vitrine ${rssMiB(vpid).toFixed(0)} proxy ${rssMiB(ppid).toFixed(0)}`);
+    await load("more personalized", url, browser, SECONDS, visitors);
+    console.log(`after more personalized: vitrine ${rssMiB(vpid).toFixed(0)} proxy ${rssMiB(ppid).toFixed(0)}`);
     await stack.stop();
     process.exit(0);
   }
