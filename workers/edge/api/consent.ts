@@ -29,7 +29,7 @@ export const consent = new Hono<{ Bindings: Env }>()
   .get("/", async (c) => {
     const settings = settingsOf(c.env);
     const cookies = await readSignedCookies(c.req.header("cookie") ?? null, settings.cookieSecret);
-    return c.json(resolveConsent(c.req.raw.headers, cookies.consent), 200, {
+    return c.json(resolveConsent(c.req.raw.headers, cookies.consent, Date.now()), 200, {
       "cache-control": "no-store",
     });
   })

@@ -41,7 +41,7 @@ export const eventsApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post
     const batch = parseInput(EventBatch, body, "invalid_event");
 
     const bot = detectBot(headers, c.req.raw.cf as CfBotSignals | undefined);
-    const consent = await readConsent(headers, settings.cookieSecret);
+    const consent = await readConsent(headers, settings.cookieSecret, now);
     const identity = await resolveIdentity({
       headers,
       url: new URL(c.req.url),

@@ -65,7 +65,7 @@ export async function prepareVisit(
   const bot = detectBot(request.headers, cf);
   const cookieHeader = request.headers.get("cookie");
   const verified = await readSignedCookies(cookieHeader, settings.cookieSecret);
-  const consent = resolveConsent(request.headers, verified.consent);
+  const consent = resolveConsent(request.headers, verified.consent, now);
   const identity = await resolveIdentity({
     cookieHeader,
     verified,

@@ -179,17 +179,17 @@ describe("consent", () => {
     ]);
   });
 
-  // BUG (identity/consent.ts resolveConsent): a consent choice is valid for CONSENT_MAX_AGE_S
-  // (6 months, then the banner must ask again), but only the cookie's Max-Age enforces it. A
-  // browser or client replaying a correctly signed `vt_consent` from two years ago is still
-  // personalized and identified. Expected: a choice older than CONSENT_MAX_AGE_S counts as no
-  // choice. (The fix changes resolveConsent's contract, which identity/consent.test.ts pins
-  // with old fixed timestamps, so it is left to the identity owner.)
-  it.fails("does not honour a consent choice older than its validity", async () => {
+  // A consent choice is valid for CONSENT_MAX_AGE_S (6 months, then the banner asks again). The
+  // cookie's Max-Age is not enough: a client replaying a correctly signed `vt_consent` from two
+  // years ago must not be personalized or identified (resolveConsent checks the choice's age).
+  it("does not honour a consent choice older than its validity", async () => {
     const old = Date.now() - (CONSENT_MAX_AGE_S + 24 * 3600) * 1000;
     const res = await page(`${await consent(old)}; ${await signedCookie("vt_id", victim.id)}`);
     expect(res.headers.get("x-vitrine")).toBe("request-only");
     expect(res.text).not.toContain(victim.token);
+    expect(res.headers.getSetCookie().filter((c) => c.startsWith("vt_id="))).toEqual([
+      expect.stringMatching(/^vt_id=; Max-Age=0/),
+    ]);
   });
 
   // BUG (api/consent.ts, identity/): withdrawal is not remembered server-side. After a visitor
