@@ -192,12 +192,10 @@ describe("consent", () => {
     ]);
   });
 
-  // BUG (api/consent.ts, identity/): withdrawal is not remembered server-side. After a visitor
-  // withdraws (POST /consent {personalization:false}), replaying the cookies they had before
-  // (their signed `vt_consent=p1…` and `vt_id`) resumes identification under the same id and
-  // writes new touchpoints into their journey. Expected: the withdrawal is recorded for the
-  // visitor (e.g. in their Durable Object) and a consent choice older than it is void.
-  it.fails("does not resume tracking when pre-withdrawal cookies are replayed", async () => {
+  // A withdrawal (POST /consent {personalization:false}) is recorded in the visitor's Durable
+  // Object: replaying the cookies they had before it (their signed `vt_consent=p1…` and `vt_id`)
+  // must not resume identification nor write into their journey, by page or by events API.
+  it("does not resume tracking when pre-withdrawal cookies are replayed", async () => {
     const visitor = `withdrawn-${crypto.randomUUID().slice(0, 8)}`;
     const before = `${await consent(Date.now() - 60_000)}; ${await signedCookie("vt_id", visitor)}`;
     await page(before);
@@ -210,6 +208,67 @@ describe("consent", () => {
     const viewsAtWithdrawal = await pageViewsOf(visitor);
     const replayed = await page(before);
     expect(replayed.headers.get("x-vitrine")).toBe("request-only");
+    expect(replayed.headers.getSetCookie().filter((c) => c.startsWith("vt_id="))).toEqual([
+      expect.stringMatching(/^vt_id=; Max-Age=0/),
+    ]);
+    const events = await call("/__vitrine/v1/events", {
+      method: "POST",
+      headers: { cookie: before, "user-agent": BROWSER_UA },
+      body: JSON.stringify({
+        events: [{ id: "replayed-1", type: "product_view", productId: "p-1" }],
+      }),
+    });
+    expect(JSON.parse(events.text)).toMatchObject({ stored: false, accepted: 0 });
+    expect(await stubOf(visitor).touchpoints()).toHaveLength(viewsAtWithdrawal);
     expect(await pageViewsOf(visitor)).toBe(viewsAtWithdrawal);
+  });
+
+  it("has the visitor's object refuse page views recorded under a choice older than the withdrawal", async () => {
+    // The holdout path records page views without asking for a snapshot first.
+    const visitor = `refused-${crypto.randomUUID().slice(0, 8)}`;
+    const stub = stubOf(visitor);
+    const withdrawnAt = Date.now();
+    await stub.recordConsent(visitor, {
+      personalization: false,
+      analytics: false,
+      source: "api",
+      at: withdrawnAt,
+    });
+    const view = (id: string) => ({
+      id,
+      type: "page_view" as const,
+      at: Date.now(),
+      sessionId: "s-refused-1",
+      path: "/",
+      pageType: "home" as const,
+      productId: null,
+      categoryId: null,
+      channel: "direct" as const,
+      device: "desktop" as const,
+      valueCents: null,
+      data: {},
+    });
+    expect(await stub.track(visitor, [view("old-choice")], withdrawnAt - 1)).toMatchObject({
+      accepted: 0,
+      withdrawn: true,
+    });
+    expect(await stub.track(visitor, [view("new-choice")], withdrawnAt + 1)).toMatchObject({
+      accepted: 1,
+    });
+    expect((await stub.touchpoints()).map((t) => t.id)).toEqual(["new-choice"]);
+  });
+
+  it("identifies again after a new yes made since the withdrawal", async () => {
+    const visitor = `rechosen-${crypto.randomUUID().slice(0, 8)}`;
+    const id = await signedCookie("vt_id", visitor);
+    const withdraw = await call("/__vitrine/v1/consent", {
+      method: "POST",
+      headers: { cookie: `${await consent(Date.now() - 60_000)}; ${id}`, "user-agent": BROWSER_UA },
+      body: JSON.stringify({ personalization: false, analytics: false }),
+    });
+    expect(withdraw.status).toBe(200);
+    const res = await page(`${await consent(Date.now() + 1)}; ${id}`);
+    expect(res.headers.get("x-vitrine")).toBe("personalized");
+    expect(await pageViewsOf(visitor)).toBe(1);
   });
 });
