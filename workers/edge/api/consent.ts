@@ -9,7 +9,12 @@ import {
   readSignedCookies,
   visitorCookie,
 } from "../identity/cookies.ts";
-import { encodeConsent, resolveConsent } from "../identity/consent.ts";
+import {
+  decodeConsent,
+  encodeConsent,
+  isVoidedByWithdrawal,
+  resolveConsent,
+} from "../identity/consent.ts";
 import { settingsOf } from "../settings.ts";
 import type { ConsentRow } from "../visitor/outbox.ts";
 import { consentInserts } from "../visitor/turso-sink.ts";
@@ -32,9 +37,15 @@ export const consent = new Hono<{ Bindings: Env }>()
   .get("/", async (c) => {
     const settings = settingsOf(c.env);
     const cookies = await readSignedCookies(c.req.header("cookie") ?? null, settings.cookieSecret);
-    return c.json(resolveConsent(c.req.raw.headers, cookies.consent, Date.now()), 200, {
-      "cache-control": "no-store",
-    });
+    let consent = resolveConsent(c.req.raw.headers, cookies.consent, Date.now());
+    // A yes from before the visitor's recorded withdrawal (replayed cookies) is no choice.
+    if (consent.personalization && cookies.visitor) {
+      const stub = c.env.VISITOR.get(c.env.VISITOR.idFromName(cookies.visitor));
+      const at = decodeConsent(cookies.consent)?.at ?? null;
+      if (isVoidedByWithdrawal(at, await stub.consentWithdrawnAt()))
+        consent = { personalization: false, analytics: false, source: "default" };
+    }
+    return c.json(consent, 200, { "cache-control": "no-store" });
   })
   .post("/", async (c) => {
     const settings = settingsOf(c.env);

@@ -219,6 +219,18 @@ describe("consent", () => {
       }),
     });
     expect(JSON.parse(events.text)).toMatchObject({ stored: false, accepted: 0 });
+    const decided = await call("/__vitrine/v1/decide", {
+      method: "POST",
+      headers: { cookie: before, "user-agent": BROWSER_UA, "content-type": "application/json" },
+      body: JSON.stringify({ path: "/faq" }),
+    });
+    expect(JSON.parse(decided.text)).toMatchObject({ mode: "request-only" });
+    const state = await call("/__vitrine/v1/consent", { headers: { cookie: before } });
+    expect(JSON.parse(state.text)).toEqual({
+      personalization: false,
+      analytics: false,
+      source: "default",
+    });
     expect(await stubOf(visitor).touchpoints()).toHaveLength(viewsAtWithdrawal);
     expect(await pageViewsOf(visitor)).toBe(viewsAtWithdrawal);
   });

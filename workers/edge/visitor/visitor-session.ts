@@ -188,6 +188,11 @@ export class VisitorSession extends DurableObject<Env> {
     return { status: "ok", ...(await this.store(visitorId, events, now)) };
   }
 
+  /** When the visitor last withdrew consent (null: never), for the consent endpoint. */
+  async consentWithdrawnAt(): Promise<number | null> {
+    return this.withdrawnAt();
+  }
+
   /**
    * Records a consent choice: kept here until the alarm has written it to Turso's audit log
    * (retrying while Turso is down, see flush), and a withdrawal of personalization voids every
