@@ -42,7 +42,9 @@ export const consent = new Hono<{ Bindings: Env }>()
     if (consent.personalization && cookies.visitor) {
       const stub = c.env.VISITOR.get(c.env.VISITOR.idFromName(cookies.visitor));
       const at = decodeConsent(cookies.consent)?.at ?? null;
-      if (isVoidedByWithdrawal(at, await stub.consentWithdrawnAt()))
+      // The object unreachable: the cookie's word stands, as it did before withdrawals were kept.
+      const withdrawnAt = await stub.consentWithdrawnAt().catch(() => null);
+      if (isVoidedByWithdrawal(at, withdrawnAt))
         consent = { personalization: false, analytics: false, source: "default" };
     }
     return c.json(consent, 200, { "cache-control": "no-store" });
