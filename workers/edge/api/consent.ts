@@ -1,6 +1,5 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { consents } from "../../../schema/index.ts";
 import { createDb } from "../db/client.ts";
 import { ApiError, parseInput } from "../errors.ts";
 import {
@@ -10,8 +9,15 @@ import {
   readSignedCookies,
   visitorCookie,
 } from "../identity/cookies.ts";
-import { encodeConsent, resolveConsent } from "../identity/consent.ts";
+import {
+  decodeConsent,
+  encodeConsent,
+  isVoidedByWithdrawal,
+  resolveConsent,
+} from "../identity/consent.ts";
 import { settingsOf } from "../settings.ts";
+import type { ConsentRow } from "../visitor/outbox.ts";
+import { consentInserts } from "../visitor/turso-sink.ts";
 
 export const ConsentChoice = z.strictObject({
   personalization: z.boolean(),
@@ -23,15 +29,25 @@ const truthy = (v: unknown) => v === true || v === "1" || v === "true" || v === 
 /**
  * The visitor's consent choice: JSON for SPAs and banners, or a plain HTML form (which is
  * redirected back to the page it came from). The choice is a signed first-party cookie; with
- * a known visitor id it is also written to the consent audit log in Turso.
+ * a known visitor id it is also recorded by the visitor's Durable Object, which writes it to
+ * the consent audit log in Turso (retrying while Turso is down) and remembers a withdrawal, so
+ * the cookies the visitor had before it cannot resume tracking when replayed.
  */
 export const consent = new Hono<{ Bindings: Env }>()
   .get("/", async (c) => {
     const settings = settingsOf(c.env);
     const cookies = await readSignedCookies(c.req.header("cookie") ?? null, settings.cookieSecret);
-    return c.json(resolveConsent(c.req.raw.headers, cookies.consent), 200, {
-      "cache-control": "no-store",
-    });
+    let consent = resolveConsent(c.req.raw.headers, cookies.consent, Date.now());
+    // A yes from before the visitor's recorded withdrawal (replayed cookies) is no choice.
+    if (consent.personalization && cookies.visitor) {
+      const stub = c.env.VISITOR.get(c.env.VISITOR.idFromName(cookies.visitor));
+      const at = decodeConsent(cookies.consent)?.at ?? null;
+      // The object unreachable: the cookie's word stands, as it did before withdrawals were kept.
+      const withdrawnAt = await stub.consentWithdrawnAt().catch(() => null);
+      if (isVoidedByWithdrawal(at, withdrawnAt))
+        consent = { personalization: false, analytics: false, source: "default" };
+    }
+    return c.json(consent, 200, { "cache-control": "no-store" });
   })
   .post("/", async (c) => {
     const settings = settingsOf(c.env);
@@ -65,24 +81,35 @@ export const consent = new Hono<{ Bindings: Env }>()
       visitorId = crypto.randomUUID();
       headers.append("set-cookie", await visitorCookie(visitorId, settings.cookieSecret, url));
     }
+    // Without any visitor id there is nobody to audit (nor to remember a withdrawal for): the
+    // cookie alone carries the choice, as before.
     if (visitorId) {
-      const audited = visitorId;
-      c.executionCtx.waitUntil(
-        createDb(settings)
-          .insert(consents)
-          .values({
-            visitorId: audited,
-            ...choice,
-            source: isForm ? "banner" : "api",
-            createdAt: now,
-          })
-          .then(() => undefined)
-          .catch((err: unknown) =>
-            console.error(
-              JSON.stringify({ msg: "consent audit write failed", error: String(err) }),
-            ),
+      const source = isForm ? "banner" : "api";
+      const stub = c.env.VISITOR.get(c.env.VISITOR.idFromName(visitorId));
+      try {
+        // Awaited: the withdrawal is in force before the answer says so.
+        await stub.recordConsent(visitorId, { ...choice, source, at: now });
+        // Into Turso now if it is up; otherwise the object's alarm retries until it is.
+        c.executionCtx.waitUntil(
+          stub.flush().then(
+            () => undefined,
+            // Expected while Turso is down: the object keeps the choice and retries.
+            (err: unknown) =>
+              console.warn(JSON.stringify({ msg: "consent audit deferred", error: String(err) })),
           ),
-      );
+        );
+      } catch (err) {
+        // The object unreachable: write the audit row directly, once at most (see consentInserts).
+        logAuditFailure("consent not recorded by the visitor object", err);
+        const row: ConsentRow = { visitorId, ...choice, source, createdAt: now };
+        const db = createDb(settings);
+        c.executionCtx.waitUntil(
+          db.batch([consentInserts(db, [row])[0]!]).then(
+            () => undefined,
+            (err: unknown) => logAuditFailure("consent audit write failed", err),
+          ),
+        );
+      }
     }
     if (isForm) {
       headers.set("location", sameSiteReturn(c.req.header("referer"), url));
@@ -102,4 +129,8 @@ function sameSiteReturn(referer: string | undefined, here: URL): string {
   } catch {
     return "/";
   }
+}
+
+function logAuditFailure(msg: string, err: unknown): void {
+  console.error(JSON.stringify({ msg, error: String(err) }));
 }

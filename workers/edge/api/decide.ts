@@ -7,6 +7,7 @@ import {
   lookupTiming,
   prepareVisit,
   recordVisit,
+  settleVisit,
   visitInput,
   visitMode,
 } from "../personalize/visit.ts";
@@ -61,10 +62,12 @@ export const decideApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post
     "invalid_request",
   );
   const request = c.req.raw;
-  const visit = await prepareVisit(request, c.env, settings, new URL(body.path, request.url));
+  const prepared = await prepareVisit(request, c.env, settings, new URL(body.path, request.url));
+  const lookups = await prepared.lookups;
+  // A consent withdrawn since the request's choice makes the visit anonymous.
+  const visit = settleVisit(prepared, lookups);
   for (const cookie of visit.identity.setCookies) c.header("set-cookie", cookie, { append: true });
   c.header("cache-control", "private, no-store");
-  const lookups = await visit.lookups;
   c.header("server-timing", lookupTiming(lookups).join(", "));
   const active = lookups.active.ok ? lookups.active.value : null;
   const answer = (mode: DecideAnswer["mode"], decisions: DecideAnswer["decisions"] = []) =>
@@ -109,10 +112,16 @@ export const decideApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post
   });
   if (body.record && input.visitorId && input.consent.personalization && !context.isBot) {
     c.executionCtx.waitUntil(
-      recordVisit(c.env, visit.identity, context, {
-        slots: decisions.map((d) => ({ slotId: d.slot, variantId: d.variant })),
-        exposures: plan.decision.exposures,
-      }).catch((err: unknown) =>
+      recordVisit(
+        c.env,
+        visit.identity,
+        context,
+        {
+          slots: decisions.map((d) => ({ slotId: d.slot, variantId: d.variant })),
+          exposures: plan.decision.exposures,
+        },
+        visit.consentAt,
+      ).catch((err: unknown) =>
         console.error(JSON.stringify({ msg: "recording the visit failed", error: String(err) })),
       ),
     );

@@ -3,7 +3,8 @@ import { bodyLimit } from "hono/body-limit";
 import { detectDevice } from "../context/device.ts";
 import { ApiError, parseInput } from "../errors.ts";
 import { detectBot, type CfBotSignals } from "../identity/bots.ts";
-import { readConsent } from "../identity/consent.ts";
+import { COOKIE, expiredCookie, readSignedCookies } from "../identity/cookies.ts";
+import { decodeConsent, resolveConsent } from "../identity/consent.ts";
 import { resolveIdentity } from "../identity/visitor-identity.ts";
 import { EventBatch, INGEST_LIMITS, toTrackedEvent } from "../ingest/event-schema.ts";
 import { settingsOf } from "../settings.ts";
@@ -41,10 +42,14 @@ export const eventsApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post
     const batch = parseInput(EventBatch, body, "invalid_event");
 
     const bot = detectBot(headers, c.req.raw.cf as CfBotSignals | undefined);
-    const consent = await readConsent(headers, settings.cookieSecret);
+    const cookieHeader = headers.get("cookie");
+    const verified = await readSignedCookies(cookieHeader, settings.cookieSecret);
+    const consent = resolveConsent(headers, verified.consent, now);
+    const url = new URL(c.req.url);
     const identity = await resolveIdentity({
-      headers,
-      url: new URL(c.req.url),
+      cookieHeader,
+      verified,
+      url,
       secret: settings.cookieSecret,
       consent,
       now,
@@ -59,17 +64,27 @@ export const eventsApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post
           retryAfterS: 60,
         });
     }
-    for (const cookie of identity.setCookies) c.header("set-cookie", cookie, { append: true });
     c.header("cache-control", "no-store");
+    const notStored = (reason: "bot" | "no_consent") =>
+      c.json({ stored: false, reason, accepted: 0, duplicates: 0 }, 202);
     if (!identity.visitorId || !identity.sessionId) {
-      const reason = bot.isBot ? "bot" : "no_consent";
-      return c.json({ stored: false, reason, accepted: 0, duplicates: 0 }, 202);
+      for (const cookie of identity.setCookies) c.header("set-cookie", cookie, { append: true });
+      return notStored(bot.isBot ? "bot" : "no_consent");
     }
 
     const facts = { sessionId: identity.sessionId, device: detectDevice(headers), now };
     const events = batch.events.map((e) => toTrackedEvent(e, facts));
     const stub = c.env.VISITOR.get(c.env.VISITOR.idFromName(identity.visitorId));
-    const result = await stub.ingest(identity.visitorId, events, now);
+    // The object refuses a consent choice older than the visitor's withdrawal (replayed cookies).
+    const consentAt = decodeConsent(verified.consent)?.at ?? null;
+    const result = await stub.ingest(identity.visitorId, events, now, consentAt);
+    if (result.status === "withdrawn") {
+      // As with a tampered consent cookie: no ids, and the ones sent are expired.
+      for (const name of [COOKIE.visitor, COOKIE.session])
+        c.header("set-cookie", expiredCookie(name, url), { append: true });
+      return notStored("no_consent");
+    }
+    for (const cookie of identity.setCookies) c.header("set-cookie", cookie, { append: true });
     if (result.status === "rate_limited") {
       c.header("retry-after", String(result.retryAfterS));
       throw new ApiError(429, "rate_limited", "Too many events for this visitor", {

@@ -123,6 +123,10 @@ describe("privacy: the visitor's own access and erasure", () => {
     );
     expect(device.systemOfRecord.orders[0].lines).toHaveLength(1);
     expect(device.systemOfRecord.consents).toHaveLength(1);
+    // The object's own copy of the choice, already in Turso.
+    expect(device.deviceStorage.consents).toMatchObject([
+      { personalization: 1, analytics: 1, source: "api", flushed: 1 },
+    ]);
   });
 
   it("erases everything: Turso, KV, the Durable Object, and the cookies", async () => {
@@ -138,6 +142,27 @@ describe("privacy: the visitor's own access and erasure", () => {
     expect(await stubOf(visitorId).pending()).toBe(0);
     const after = await call("/__vitrine/v1/privacy/export", { headers });
     expect(JSON.parse(after.text).devices[0].visitor).toBeNull();
+  });
+
+  it("erases a withdrawal with the rest of the consent log", async () => {
+    const { visitorId, headers } = await activeVisitor();
+    const withdrawn = await call("/__vitrine/v1/consent", {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({ personalization: false, analytics: false }),
+    });
+    expect(withdrawn.status).toBe(200);
+    const before = JSON.parse((await call("/__vitrine/v1/privacy/export", { headers })).text);
+    expect(before.devices[0].deviceStorage.consentWithdrawnAt).toEqual(expect.any(Number));
+    expect(before.devices[0].systemOfRecord.consents).toHaveLength(2);
+    const res = await call("/__vitrine/v1/privacy/erase", { method: "POST", headers });
+    expect(JSON.parse(res.text)).toMatchObject({ status: "erased" });
+    expect(await tursoRows([visitorId])).toBe(0);
+    const after = JSON.parse((await call("/__vitrine/v1/privacy/export", { headers })).text);
+    expect(after.devices[0].deviceStorage).toMatchObject({
+      consents: [],
+      consentWithdrawnAt: null,
+    });
   });
 
   it("says there is nothing to export for a browser without an identifier", async () => {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { CONSENT_MAX_AGE_S } from "./cookies.ts";
 import {
   decodeConsent,
   encodeConsent,
+  isChoiceCurrent,
+  isVoidedByWithdrawal,
   privacySignal,
   readConsent,
   resolveConsent,
@@ -9,6 +12,10 @@ import {
 import { signValue } from "./signed-value.ts";
 
 const SECRET = "unit-test-secret-0123456789";
+/** The request's time; choices are dated relative to it. */
+const NOW = 1_732_300_000_000;
+const MAX_AGE_MS = CONSENT_MAX_AGE_S * 1000;
+const DAY_MS = 24 * 3600 * 1000;
 const cookieHeader = async (value: string, secret = SECRET) =>
   `other=1; vt_consent=${await signValue(value, secret)}`;
 
@@ -33,7 +40,7 @@ describe("consent cookie value", () => {
 });
 
 describe("resolveConsent", () => {
-  const yes = encodeConsent({ personalization: true, analytics: true }, 5);
+  const yes = encodeConsent({ personalization: true, analytics: true }, NOW - DAY_MS);
   it.each([
     [
       "no cookie, no signal",
@@ -42,7 +49,12 @@ describe("resolveConsent", () => {
       { personalization: false, analytics: false, source: "default" },
     ],
     ["explicit yes", {}, yes, { personalization: true, analytics: true, source: "cookie" }],
-    ["partial yes", {}, "p0.a1.5", { personalization: false, analytics: true, source: "cookie" }],
+    [
+      "partial yes",
+      {},
+      `p0.a1.${NOW - 5}`,
+      { personalization: false, analytics: true, source: "cookie" },
+    ],
     [
       "garbage cookie",
       {},
@@ -80,7 +92,20 @@ describe("resolveConsent", () => {
       { personalization: true, analytics: true, source: "cookie" },
     ],
   ] as const)("%s", (_name, headers, cookie, expected) => {
-    expect(resolveConsent(new Headers(headers), cookie)).toEqual(expected);
+    expect(resolveConsent(new Headers(headers), cookie, NOW)).toEqual(expected);
+  });
+
+  it("honours a choice for CONSENT_MAX_AGE_S and no longer", () => {
+    const at = (age: number) =>
+      encodeConsent({ personalization: true, analytics: false }, NOW - age);
+    const honoured = { personalization: true, analytics: false, source: "cookie" };
+    const lapsed = { personalization: false, analytics: false, source: "default" };
+    expect(resolveConsent(new Headers(), at(0), NOW)).toEqual(honoured);
+    expect(resolveConsent(new Headers(), at(MAX_AGE_MS - 1), NOW)).toEqual(honoured);
+    expect(resolveConsent(new Headers(), at(MAX_AGE_MS), NOW)).toEqual(lapsed);
+    expect(resolveConsent(new Headers(), at(2 * 365 * DAY_MS), NOW)).toEqual(lapsed);
+    // A lapsed "no" is no choice either: the banner asks again.
+    expect(resolveConsent(new Headers(), `p0.a0.${NOW - MAX_AGE_MS - 1}`, NOW)).toEqual(lapsed);
   });
 
   it("names the signal", () => {
@@ -90,10 +115,26 @@ describe("resolveConsent", () => {
   });
 });
 
+describe("choice validity", () => {
+  it("keeps a choice current until it is CONSENT_MAX_AGE_S old", () => {
+    expect(isChoiceCurrent(NOW, NOW)).toBe(true);
+    expect(isChoiceCurrent(NOW - MAX_AGE_MS + 1, NOW)).toBe(true);
+    expect(isChoiceCurrent(NOW - MAX_AGE_MS, NOW)).toBe(false);
+  });
+
+  it("voids a choice made before a recorded withdrawal, and only that", () => {
+    expect(isVoidedByWithdrawal(NOW - 1, NOW)).toBe(true);
+    expect(isVoidedByWithdrawal(NOW, NOW)).toBe(false);
+    expect(isVoidedByWithdrawal(NOW + 1, NOW)).toBe(false);
+    expect(isVoidedByWithdrawal(NOW - 1, null)).toBe(false);
+    expect(isVoidedByWithdrawal(null, NOW)).toBe(false);
+  });
+});
+
 describe("readConsent", () => {
   it("reads a correctly signed cookie", async () => {
-    const headers = new Headers({ cookie: await cookieHeader("p1.a0.1732300000000") });
-    expect(await readConsent(headers, SECRET)).toEqual({
+    const headers = new Headers({ cookie: await cookieHeader(`p1.a0.${NOW - DAY_MS}`) });
+    expect(await readConsent(headers, SECRET, NOW)).toEqual({
       personalization: true,
       analytics: false,
       source: "cookie",
@@ -101,13 +142,13 @@ describe("readConsent", () => {
   });
 
   it("ignores a forged, unsigned or foreign-signed cookie", async () => {
-    const forged = (await cookieHeader("p0.a0.1")).replace("p0.a0", "p1.a1");
+    const forged = (await cookieHeader(`p0.a0.${NOW}`)).replace("p0.a0", "p1.a1");
     for (const cookie of [
       forged,
-      "vt_consent=p1.a1.1",
-      await cookieHeader("p1.a1.1", "another-secret-0123456789"),
+      `vt_consent=p1.a1.${NOW}`,
+      await cookieHeader(`p1.a1.${NOW}`, "another-secret-0123456789"),
     ]) {
-      expect(await readConsent(new Headers({ cookie }), SECRET)).toEqual({
+      expect(await readConsent(new Headers({ cookie }), SECRET, NOW)).toEqual({
         personalization: false,
         analytics: false,
         source: "default",
@@ -115,9 +156,18 @@ describe("readConsent", () => {
     }
   });
 
+  it("ignores a correctly signed cookie whose choice has lapsed", async () => {
+    const headers = new Headers({ cookie: await cookieHeader(`p1.a1.${NOW - MAX_AGE_MS - 1}`) });
+    expect(await readConsent(headers, SECRET, NOW)).toEqual({
+      personalization: false,
+      analytics: false,
+      source: "default",
+    });
+  });
+
   it("lets GPC win over a signed yes", async () => {
-    const headers = new Headers({ cookie: await cookieHeader("p1.a1.1"), "sec-gpc": "1" });
-    expect(await readConsent(headers, SECRET)).toEqual({
+    const headers = new Headers({ cookie: await cookieHeader(`p1.a1.${NOW}`), "sec-gpc": "1" });
+    expect(await readConsent(headers, SECRET, NOW)).toEqual({
       personalization: false,
       analytics: false,
       source: "gpc",

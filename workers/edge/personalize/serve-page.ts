@@ -12,6 +12,7 @@ import {
   lookupTiming,
   prepareVisit,
   recordVisit,
+  settleVisit,
   visitInput,
   visitMode,
   type Visit,
@@ -79,11 +80,13 @@ export async function servePage(c: Context<Env_>): Promise<Response> {
 
 async function personalize(
   c: Context<Env_>,
-  prepared: Visit,
+  visit: Visit,
   origin: Response,
   timing: string[],
 ): Promise<Response> {
-  const lookups = await prepared.lookups;
+  const lookups = await visit.lookups;
+  // A consent withdrawn since the request's choice makes the visit anonymous.
+  const prepared = settleVisit(visit, lookups);
   timing.push(...lookupTiming(lookups));
   const active = lookups.active.ok ? lookups.active.value : null;
   if (!active) return mark(origin, "no-config", timing, prepared.identity);
@@ -139,10 +142,16 @@ async function personalize(
     c.executionCtx.waitUntil(
       outcome
         .then((result) =>
-          recordVisit(c.env, identity, pageContext, {
-            slots: result.applied,
-            exposures: (plan as PagePlan | null)?.decision.exposures ?? [],
-          }),
+          recordVisit(
+            c.env,
+            identity,
+            pageContext,
+            {
+              slots: result.applied,
+              exposures: (plan as PagePlan | null)?.decision.exposures ?? [],
+            },
+            prepared.consentAt,
+          ),
         )
         .catch((err: unknown) =>
           console.error(JSON.stringify({ msg: "recording the visit failed", error: String(err) })),

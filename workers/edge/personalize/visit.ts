@@ -5,8 +5,8 @@ import { matchPage, type PageMatch } from "../context/page-rules.ts";
 import { buildRequestContext, type CfGeo } from "../context/request-context.ts";
 import { inHoldout, type DecisionInput } from "../decide/index.ts";
 import { detectBot } from "../identity/bots.ts";
-import { readSignedCookies } from "../identity/cookies.ts";
-import { resolveConsent } from "../identity/consent.ts";
+import { COOKIE, expiredCookie, readSignedCookies } from "../identity/cookies.ts";
+import { decodeConsent, isVoidedByWithdrawal, resolveConsent } from "../identity/consent.ts";
 import { verifyPreviewToken } from "../identity/preview-token.ts";
 import { resolveIdentity, type Identity } from "../identity/visitor-identity.ts";
 import type { Consent, RequestContext } from "../model/context.ts";
@@ -28,6 +28,11 @@ export type Lookups = {
   profile: Lookup<Profile | null>;
   session: Lookup<SessionState | null>;
   model: Lookup<MerchModel | null>;
+  /**
+   * The visitor's object says they withdrew consent after the choice this request carries (a
+   * replay of their earlier cookies): see settleVisit. Only known when the session was looked up.
+   */
+  withdrawn: boolean;
 };
 
 export type Visit = {
@@ -37,6 +42,8 @@ export type Visit = {
   isBot: boolean;
   now: number;
   consent: Consent;
+  /** When the consent choice in the cookie was made, if there is one. */
+  consentAt: number | null;
   identity: Identity;
   previewVariant: string | null;
   lookups: Promise<Lookups>;
@@ -66,7 +73,8 @@ export async function prepareVisit(
   const bot = detectBot(request.headers, cf);
   const cookieHeader = request.headers.get("cookie");
   const verified = await readSignedCookies(cookieHeader, settings.cookieSecret);
-  const consent = resolveConsent(request.headers, verified.consent);
+  const consent = resolveConsent(request.headers, verified.consent, now);
+  const consentAt = decodeConsent(verified.consent)?.at ?? null;
   const identity = await resolveIdentity({
     cookieHeader,
     verified,
@@ -103,11 +111,49 @@ export async function prepareVisit(
     profile,
     session,
     enabled ? deadline.run(() => loadMerchModel(env.MODELS)) : SKIPPED,
-  ]).then(([active, profile, session, model]) => ({ active, profile, session, model }));
+    snapshot,
+  ]).then(([active, profile, session, model, snapshot]) => {
+    // The snapshot carries the visitor's withdrawal, so this costs no extra call.
+    const withdrawn =
+      snapshot.ok && isVoidedByWithdrawal(consentAt, snapshot.value?.consentWithdrawnAt ?? null);
+    return withdrawn
+      ? { active, profile: SKIPPED, session: SKIPPED, model, withdrawn }
+      : { active, profile, session, model, withdrawn };
+  });
 
   const token = pageUrl.searchParams.get("vt_preview");
   const previewVariant = token ? await verifyPreviewToken(token, now, settings.cookieSecret) : null;
-  return { url: pageUrl, cf, isBot: bot.isBot, now, consent, identity, previewVariant, lookups };
+  return {
+    url: pageUrl,
+    cf,
+    isBot: bot.isBot,
+    now,
+    consent,
+    consentAt,
+    identity,
+    previewVariant,
+    lookups,
+  };
+}
+
+/**
+ * The visit as its lookups leave it. When the visitor withdrew consent after the choice this
+ * request carries, that choice is void: the visit is request-only and anonymous, and the ids
+ * the browser sent are expired, as for a tampered consent cookie.
+ */
+export function settleVisit(visit: Visit, lookups: Lookups): Visit {
+  if (!lookups.withdrawn) return visit;
+  return {
+    ...visit,
+    consent: { personalization: false, analytics: false, source: "default" },
+    identity: {
+      visitorId: null,
+      sessionId: null,
+      isNewVisitor: false,
+      isNewSession: false,
+      setCookies: [COOKIE.visitor, COOKIE.session].map((name) => expiredCookie(name, visit.url)),
+    },
+  };
 }
 
 /**
@@ -164,12 +210,16 @@ export type Shown = {
   exposures: { experimentId: string; arm: string }[];
 };
 
-/** The page view, what it showed and to which experiment arms, into the visitor's journey. */
+/**
+ * The page view, what it showed and to which experiment arms, into the visitor's journey. The
+ * object stores nothing when `consentAt` predates the visitor's withdrawal (see track).
+ */
 export async function recordVisit(
   env: Env,
   identity: Identity,
   ctx: RequestContext,
   shown: Shown,
+  consentAt: number | null = null,
 ): Promise<void> {
   if (!identity.visitorId || !identity.sessionId) return;
   const event: TrackedEvent = {
@@ -193,7 +243,9 @@ export async function recordVisit(
       localHour: ctx.localHour,
     },
   };
-  await env.VISITOR.get(env.VISITOR.idFromName(identity.visitorId)).track(identity.visitorId, [
-    event,
-  ]);
+  await env.VISITOR.get(env.VISITOR.idFromName(identity.visitorId)).track(
+    identity.visitorId,
+    [event],
+    consentAt,
+  );
 }

@@ -179,25 +179,23 @@ describe("consent", () => {
     ]);
   });
 
-  // BUG (identity/consent.ts resolveConsent): a consent choice is valid for CONSENT_MAX_AGE_S
-  // (6 months, then the banner must ask again), but only the cookie's Max-Age enforces it. A
-  // browser or client replaying a correctly signed `vt_consent` from two years ago is still
-  // personalized and identified. Expected: a choice older than CONSENT_MAX_AGE_S counts as no
-  // choice. (The fix changes resolveConsent's contract, which identity/consent.test.ts pins
-  // with old fixed timestamps, so it is left to the identity owner.)
-  it.fails("does not honour a consent choice older than its validity", async () => {
+  // A consent choice is valid for CONSENT_MAX_AGE_S (6 months, then the banner asks again). The
+  // cookie's Max-Age is not enough: a client replaying a correctly signed `vt_consent` from two
+  // years ago must not be personalized or identified (resolveConsent checks the choice's age).
+  it("does not honour a consent choice older than its validity", async () => {
     const old = Date.now() - (CONSENT_MAX_AGE_S + 24 * 3600) * 1000;
     const res = await page(`${await consent(old)}; ${await signedCookie("vt_id", victim.id)}`);
     expect(res.headers.get("x-vitrine")).toBe("request-only");
     expect(res.text).not.toContain(victim.token);
+    expect(res.headers.getSetCookie().filter((c) => c.startsWith("vt_id="))).toEqual([
+      expect.stringMatching(/^vt_id=; Max-Age=0/),
+    ]);
   });
 
-  // BUG (api/consent.ts, identity/): withdrawal is not remembered server-side. After a visitor
-  // withdraws (POST /consent {personalization:false}), replaying the cookies they had before
-  // (their signed `vt_consent=p1…` and `vt_id`) resumes identification under the same id and
-  // writes new touchpoints into their journey. Expected: the withdrawal is recorded for the
-  // visitor (e.g. in their Durable Object) and a consent choice older than it is void.
-  it.fails("does not resume tracking when pre-withdrawal cookies are replayed", async () => {
+  // A withdrawal (POST /consent {personalization:false}) is recorded in the visitor's Durable
+  // Object: replaying the cookies they had before it (their signed `vt_consent=p1…` and `vt_id`)
+  // must not resume identification nor write into their journey, by page or by events API.
+  it("does not resume tracking when pre-withdrawal cookies are replayed", async () => {
     const visitor = `withdrawn-${crypto.randomUUID().slice(0, 8)}`;
     const before = `${await consent(Date.now() - 60_000)}; ${await signedCookie("vt_id", visitor)}`;
     await page(before);
@@ -210,6 +208,79 @@ describe("consent", () => {
     const viewsAtWithdrawal = await pageViewsOf(visitor);
     const replayed = await page(before);
     expect(replayed.headers.get("x-vitrine")).toBe("request-only");
+    expect(replayed.headers.getSetCookie().filter((c) => c.startsWith("vt_id="))).toEqual([
+      expect.stringMatching(/^vt_id=; Max-Age=0/),
+    ]);
+    const events = await call("/__vitrine/v1/events", {
+      method: "POST",
+      headers: { cookie: before, "user-agent": BROWSER_UA },
+      body: JSON.stringify({
+        events: [{ id: "replayed-1", type: "product_view", productId: "p-1" }],
+      }),
+    });
+    expect(JSON.parse(events.text)).toMatchObject({ stored: false, accepted: 0 });
+    const decided = await call("/__vitrine/v1/decide", {
+      method: "POST",
+      headers: { cookie: before, "user-agent": BROWSER_UA, "content-type": "application/json" },
+      body: JSON.stringify({ path: "/faq" }),
+    });
+    expect(JSON.parse(decided.text)).toMatchObject({ mode: "request-only" });
+    const state = await call("/__vitrine/v1/consent", { headers: { cookie: before } });
+    expect(JSON.parse(state.text)).toEqual({
+      personalization: false,
+      analytics: false,
+      source: "default",
+    });
+    expect(await stubOf(visitor).touchpoints()).toHaveLength(viewsAtWithdrawal);
     expect(await pageViewsOf(visitor)).toBe(viewsAtWithdrawal);
+  });
+
+  it("has the visitor's object refuse page views recorded under a choice older than the withdrawal", async () => {
+    // The holdout path records page views without asking for a snapshot first.
+    const visitor = `refused-${crypto.randomUUID().slice(0, 8)}`;
+    const stub = stubOf(visitor);
+    const withdrawnAt = Date.now();
+    await stub.recordConsent(visitor, {
+      personalization: false,
+      analytics: false,
+      source: "api",
+      at: withdrawnAt,
+    });
+    const view = (id: string) => ({
+      id,
+      type: "page_view" as const,
+      at: Date.now(),
+      sessionId: "s-refused-1",
+      path: "/",
+      pageType: "home" as const,
+      productId: null,
+      categoryId: null,
+      channel: "direct" as const,
+      device: "desktop" as const,
+      valueCents: null,
+      data: {},
+    });
+    expect(await stub.track(visitor, [view("old-choice")], withdrawnAt - 1)).toMatchObject({
+      accepted: 0,
+      withdrawn: true,
+    });
+    expect(await stub.track(visitor, [view("new-choice")], withdrawnAt + 1)).toMatchObject({
+      accepted: 1,
+    });
+    expect((await stub.touchpoints()).map((t) => t.id)).toEqual(["new-choice"]);
+  });
+
+  it("identifies again after a new yes made since the withdrawal", async () => {
+    const visitor = `rechosen-${crypto.randomUUID().slice(0, 8)}`;
+    const id = await signedCookie("vt_id", visitor);
+    const withdraw = await call("/__vitrine/v1/consent", {
+      method: "POST",
+      headers: { cookie: `${await consent(Date.now() - 60_000)}; ${id}`, "user-agent": BROWSER_UA },
+      body: JSON.stringify({ personalization: false, analytics: false }),
+    });
+    expect(withdraw.status).toBe(200);
+    const res = await page(`${await consent(Date.now() + 1)}; ${id}`);
+    expect(res.headers.get("x-vitrine")).toBe("personalized");
+    expect(await pageViewsOf(visitor)).toBe(1);
   });
 });

@@ -1,9 +1,11 @@
 import { env, evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { count, eq, inArray } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import type { FaultMode } from "../../../dev/test/fault-proxy.ts";
 import { configVersions, consents, events } from "../../../schema/index.ts";
 import { createDb } from "../db/client.ts";
+import { consentInserts } from "../visitor/turso-sink.ts";
 import { ADMIN, call, consenting, signedCookie } from "../test-support.ts";
 import { configWith, profileOf, publishConfig, putProfile, stubOf } from "./fixtures.ts";
 
@@ -139,26 +141,45 @@ describe("Turso down while the shop is in use", () => {
     expect(rows).toMatchObject([{ personalization: false, analytics: false }]);
   });
 
-  // BUG (api/consent.ts): the consent audit row is written to Turso straight from waitUntil and
-  // dropped on failure ("consent audit write failed" in the log). A withdrawal made during a
-  // Turso outage leaves no trace in the audit log, ever. Expected: the choice goes through the
-  // visitor's Durable Object outbox (or another retried store) like touchpoints do.
-  it.fails(
-    "keeps a consent choice made while Turso is down and audits it once Turso is back",
-    async () => {
-      const visitorId = crypto.randomUUID();
-      await call("/", { headers: await browser(visitorId) });
-      await fault("down");
-      const res = await call("/__vitrine/v1/consent", {
-        method: "POST",
-        headers: await consenting(visitorId),
-        body: JSON.stringify({ personalization: false, analytics: false }),
-      });
-      expect(res.status).toBe(200);
-      await fault("up");
-      await runDurableObjectAlarm(stubOf(visitorId));
-      const rows = await direct.select().from(consents).where(eq(consents.visitorId, visitorId));
-      expect(rows).toMatchObject([{ personalization: false, analytics: false }]);
-    },
-  );
+  // The consent audit row goes through the visitor's Durable Object outbox like touchpoints
+  // do: a choice made during a Turso outage is kept and written, once, when Turso is back.
+  it("keeps a consent choice made while Turso is down and audits it once Turso is back", async () => {
+    const visitorId = crypto.randomUUID();
+    await call("/", { headers: await browser(visitorId) });
+    await fault("down");
+    const res = await call("/__vitrine/v1/consent", {
+      method: "POST",
+      headers: await consenting(visitorId),
+      body: JSON.stringify({ personalization: false, analytics: false }),
+    });
+    expect(res.status).toBe(200);
+    // The object restarts while Turso is still down: the choice waits in its storage.
+    await evictDurableObject(stubOf(visitorId));
+    expect(await direct.select().from(consents).where(eq(consents.visitorId, visitorId))).toEqual(
+      [],
+    );
+    await fault("up");
+    await runDurableObjectAlarm(stubOf(visitorId));
+    const rows = await direct.select().from(consents).where(eq(consents.visitorId, visitorId));
+    expect(rows).toMatchObject([{ personalization: false, analytics: false, source: "api" }]);
+    // Acknowledged: a later flush does not send it again.
+    await stubOf(visitorId).flush();
+    expect(
+      await direct.select().from(consents).where(eq(consents.visitorId, visitorId)),
+    ).toHaveLength(1);
+  });
+
+  it("audits a choice once when a flush is repeated after a lost acknowledgement", async () => {
+    const visitorId = crypto.randomUUID();
+    const row = { visitorId, personalization: true, analytics: false, source: "banner" };
+    const first = { ...row, createdAt: Date.now() - 1000 };
+    const later = { ...row, createdAt: Date.now() };
+    await direct.batch(consentInserts(direct, [first]) as [BatchItem<"sqlite">]);
+    // The same flush again (Turso committed it, the object never heard back), plus a new choice.
+    await direct.batch(
+      consentInserts(direct, [first, later]) as [BatchItem<"sqlite">, BatchItem<"sqlite">],
+    );
+    const rows = await direct.select().from(consents).where(eq(consents.visitorId, visitorId));
+    expect(rows.map((r) => r.createdAt).sort()).toEqual([first.createdAt, later.createdAt]);
+  });
 });

@@ -7,13 +7,28 @@ import type { TrackedEvent } from "../model/events.ts";
  * Turso but was not acknowledged is therefore harmless to repeat.
  */
 export type FlushPlan = {
-  visitor: VisitorRow;
+  /** Null for an object that only holds consent choices (no touchpoint ever arrived). */
+  visitor: VisitorRow | null;
   events: EventRow[];
   sessions: SessionRow[];
   orders: OrderRow[];
   orderLines: OrderLineRow[];
   exposures: ExposureRow[];
   identity: { customerId: string; visitorId: string; linkedAt: number } | null;
+  consents: ConsentRow[];
+};
+
+/**
+ * One consent choice for Turso's append-only audit log. It has no key of its own there, so a
+ * repeated flush recognises it by all of its fields (see turso-sink.ts).
+ */
+export type ConsentRow = {
+  visitorId: string;
+  personalization: boolean;
+  analytics: boolean;
+  /** banner, api (see schema `consents.source`) */
+  source: string;
+  createdAt: number;
 };
 
 export type VisitorRow = {
@@ -87,13 +102,25 @@ export type StoredTouchpoint = { event: TrackedEvent; receivedAt: number };
 
 const str = (v: unknown): string | null => (typeof v === "string" && v ? v : null);
 
-/** Turns stored touchpoints (oldest first) and the visitor's totals into rows for Turso. */
+/**
+ * Turns stored touchpoints (oldest first), the visitor's totals and pending consent choices
+ * into rows for Turso. Without visitor facts there can be no touchpoints (storing one records
+ * the facts), so only the consent choices are planned.
+ */
 export function planFlush(input: {
-  visitor: VisitorRow;
+  visitor: VisitorRow | null;
   touchpoints: StoredTouchpoint[];
   sessions: SessionRow[];
+  consents?: ConsentRow[];
 }): FlushPlan {
   const { visitor } = input;
+  const consents = input.consents ?? [];
+  if (!visitor) {
+    if (input.touchpoints.length || input.sessions.length)
+      throw new Error("touchpoints to flush without the visitor they belong to");
+    const none = { events: [], sessions: [], orders: [], orderLines: [], exposures: [] };
+    return { visitor: null, ...none, identity: null, consents };
+  }
   const plan: FlushPlan = {
     visitor,
     events: [],
@@ -104,6 +131,7 @@ export function planFlush(input: {
     identity: visitor.customerId
       ? { customerId: visitor.customerId, visitorId: visitor.id, linkedAt: visitor.updatedAt }
       : null,
+    consents,
   };
   const exposed = new Set<string>();
   for (const { event, receivedAt } of input.touchpoints) {

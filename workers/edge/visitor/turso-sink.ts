@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import {
+  consents,
   customers,
   events,
   exposures,
@@ -11,7 +12,7 @@ import {
   visitors,
 } from "../../../schema/index.ts";
 import type { Db } from "../db/client.ts";
-import type { FlushPlan } from "./outbox.ts";
+import type { ConsentRow, FlushPlan } from "./outbox.ts";
 
 // SQLite binds at most 32,766 parameters per statement; events have 14 columns.
 const ROWS_PER_INSERT = 200;
@@ -28,8 +29,14 @@ function chunks<T>(rows: T[]): T[][] {
  * Inserts skip rows that exist and counters are absolute, so a repeated flush changes nothing.
  */
 export async function writeFlush(db: Db, plan: FlushPlan): Promise<void> {
+  const statements: BatchItem<"sqlite">[] = consentInserts(db, plan.consents);
   const v = plan.visitor;
-  const statements: BatchItem<"sqlite">[] = [
+  if (!v) {
+    if (statements.length)
+      await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+    return;
+  }
+  statements.push(
     db
       .insert(visitors)
       .values({ ...v, profileVersion: v.profile ? 1 : 0 })
@@ -45,7 +52,7 @@ export async function writeFlush(db: Db, plan: FlushPlan): Promise<void> {
           updatedAt: sql`excluded.updated_at`,
         },
       }),
-  ];
+  );
   if (plan.identity) {
     const { customerId, linkedAt } = plan.identity;
     statements.push(
@@ -86,4 +93,23 @@ export async function writeFlush(db: Db, plan: FlushPlan): Promise<void> {
   for (const rows of chunks(plan.exposures))
     statements.push(db.insert(exposures).values(rows).onConflictDoNothing());
   await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+}
+
+/**
+ * Appends consent choices to the audit log, each only if that exact choice (visitor, time,
+ * flags, source) is not there yet: the log has no natural key, and a flush that reached Turso
+ * but was not acknowledged is sent again. The (visitor_id, created_at) index keeps the check cheap.
+ */
+export function consentInserts(db: Db, rows: ConsentRow[]): BatchItem<"sqlite">[] {
+  return rows.map((r) => {
+    const p = r.personalization ? 1 : 0;
+    const a = r.analytics ? 1 : 0;
+    return db.run(
+      sql`insert into ${consents} (visitor_id, personalization, analytics, source, created_at)
+        select ${r.visitorId}, ${p}, ${a}, ${r.source}, ${r.createdAt}
+        where not exists (select 1 from ${consents}
+          where visitor_id = ${r.visitorId} and created_at = ${r.createdAt}
+            and personalization = ${p} and analytics = ${a} and source = ${r.source})`,
+    );
+  });
 }

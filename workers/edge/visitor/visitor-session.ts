@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { createDb } from "../db/client.ts";
+import { isVoidedByWithdrawal } from "../identity/consent.ts";
 import { EVENTS_PER_VISITOR, take, type Bucket } from "../ingest/token-bucket.ts";
 import type { TrackedEvent } from "../model/events.ts";
 import type { Profile, SessionState } from "../model/profile.ts";
@@ -14,7 +15,7 @@ import {
 } from "../profile/index.ts";
 import { settingsOf } from "../settings.ts";
 import { applyEvent, emptyJourney, enterSession, type JourneyState } from "./journey.ts";
-import { planFlush, type SessionRow, type StoredTouchpoint } from "./outbox.ts";
+import { planFlush, type ConsentRow, type SessionRow, type StoredTouchpoint } from "./outbox.ts";
 import {
   customerTouchpoints,
   linkedVisitors,
@@ -26,15 +27,40 @@ import { eraseVisitorRecords, readVisitorRecords } from "./records.ts";
 import { writeFlush } from "./turso-sink.ts";
 
 /**
- * What the hot path asks the object for: the session, and the visitor's own profile as of the
- * last touchpoint (KV's copy trails it by up to a flush). No profile for a visitor the object
- * has not met (KV may still know them) and, for a logged-in customer, the merged profile of
- * all their devices as last built.
+ * What the hot path asks the object for: the session, the visitor's own profile as of the last
+ * touchpoint (KV's copy trails it by up to a flush) and when they withdrew consent, if they
+ * did. No profile for a visitor the object has not met (KV may still know them) and, for a
+ * logged-in customer, the merged profile of all their devices as last built.
  */
-export type VisitorSnapshot = { session: SessionState; profile: Profile | null };
-export type TrackResult = { accepted: number; duplicates: number; session: SessionState };
+export type VisitorSnapshot = {
+  session: SessionState;
+  profile: Profile | null;
+  consentWithdrawnAt: number | null;
+};
+export type TrackResult = {
+  accepted: number;
+  duplicates: number;
+  session: SessionState;
+  /** Nothing was stored: the visitor withdrew consent after the choice the caller holds. */
+  withdrawn?: true;
+};
 export type IngestResult =
-  ({ status: "ok" } & TrackResult) | { status: "rate_limited"; retryAfterS: number };
+  | ({ status: "ok" } & TrackResult)
+  | { status: "rate_limited"; retryAfterS: number }
+  | { status: "withdrawn" };
+
+/**
+ * The hot path's snapshot of the visitor: their session, and when they last withdrew consent
+ * (null: never), so a replayed consent cookie from before that is void without another call.
+ */
+
+/** A consent choice as the consent endpoint recorded it (`at`: the time in its cookie). */
+export type ConsentRecord = {
+  personalization: boolean;
+  analytics: boolean;
+  source: string;
+  at: number;
+};
 export type FlushResult = { flushed: number; remaining: number };
 
 /**
@@ -71,6 +97,8 @@ const META = {
   adopted: "adopted_profile",
   /** Own touchpoints changed a customer's merged profile: the other devices should rewrite theirs. */
   notifyPeers: "notify_peers",
+  /** The latest withdrawal of personalization consent: choices made before it are void. */
+  withdrawnAt: "consent_withdrawn_at",
 };
 
 type VisitorFacts = {
@@ -106,7 +134,7 @@ export class VisitorSession extends DurableObject<Env> {
     // whatever is still pending gets an alarm again.
     void ctx.blockConcurrencyWhile(async () => {
       this.migrate();
-      if ((await this.pending()) > 0) await this.scheduleFlush(Date.now());
+      if (this.unflushed() > 0) await this.scheduleFlush(Date.now());
     });
   }
 
@@ -132,30 +160,85 @@ export class VisitorSession extends DurableObject<Env> {
       flushed_version INTEGER NOT NULL DEFAULT 0
     )`);
     this.sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    // Consent choices wait here for Turso's audit log, like touchpoints do.
+    this.sql.exec(`CREATE TABLE IF NOT EXISTS consents (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      visitor_id TEXT NOT NULL,
+      personalization INTEGER NOT NULL,
+      analytics INTEGER NOT NULL,
+      source TEXT NOT NULL,
+      at INTEGER NOT NULL,
+      flushed INTEGER NOT NULL DEFAULT 0
+    )`);
   }
 
-  /** The session and profile as the hot path needs them; a new session id starts a new session. */
+  /** What the hot path needs (see VisitorSnapshot); a new session id starts a new session. */
   async state(sessionId: string, now: number): Promise<VisitorSnapshot> {
     const session = enterSession(this.load(sessionId, now), sessionId, now).session;
+    const consentWithdrawnAt = this.withdrawnAt();
     const facts = this.facts();
-    if (!facts) return { session, profile: null };
+    if (!facts) return { session, profile: null, consentWithdrawnAt };
     const adopted = this.meta(META.adopted);
-    if (adopted) return { session, profile: JSON.parse(adopted) as Profile };
+    if (adopted) return { session, profile: JSON.parse(adopted) as Profile, consentWithdrawnAt };
     const profile = facts.customerId ? this.profile : toProfile(this.profileState(facts.id), now);
-    return { session, profile };
+    return { session, profile, consentWithdrawnAt };
   }
 
-  /** Touchpoints the proxy itself observed (page views): trusted, not rate limited. */
-  async track(visitorId: string, events: TrackedEvent[]): Promise<TrackResult> {
+  /**
+   * Touchpoints the proxy itself observed (page views): trusted, not rate limited. `consentAt`
+   * is the time of the consent choice the request carried: one older than a withdrawal stores
+   * nothing (absent: the caller vouches for the consent).
+   */
+  async track(
+    visitorId: string,
+    events: TrackedEvent[],
+    consentAt: number | null = null,
+  ): Promise<TrackResult> {
+    if (isVoidedByWithdrawal(consentAt, this.withdrawnAt())) {
+      const session = this.load(events[0]?.sessionId ?? "unknown", Date.now()).session;
+      return { accepted: 0, duplicates: 0, session, withdrawn: true };
+    }
     return this.store(visitorId, events, Date.now());
   }
 
-  /** Touchpoints from the events API: rate limited per visitor (a token bucket). */
-  async ingest(visitorId: string, events: TrackedEvent[], now: number): Promise<IngestResult> {
+  /** Touchpoints from the events API: rate limited per visitor (a token bucket); see track. */
+  async ingest(
+    visitorId: string,
+    events: TrackedEvent[],
+    now: number,
+    consentAt: number | null = null,
+  ): Promise<IngestResult> {
+    if (isVoidedByWithdrawal(consentAt, this.withdrawnAt())) return { status: "withdrawn" };
     const verdict = take(this.bucket, events.length, now, EVENTS_PER_VISITOR);
     this.bucket = verdict.bucket;
     if (!verdict.allowed) return { status: "rate_limited", retryAfterS: verdict.retryAfterS };
     return { status: "ok", ...(await this.store(visitorId, events, now)) };
+  }
+
+  /** When the visitor last withdrew consent (null: never), for the consent endpoint. */
+  async consentWithdrawnAt(): Promise<number | null> {
+    return this.withdrawnAt();
+  }
+
+  /**
+   * Records a consent choice: kept here until the alarm has written it to Turso's audit log
+   * (retrying while Turso is down, see flush), and a withdrawal of personalization voids every
+   * choice made before it (see track, ingest, state). Returns once the choice is durable.
+   */
+  async recordConsent(visitorId: string, choice: ConsentRecord): Promise<void> {
+    // An erasure in progress removes the consent log too; nothing new is accepted meanwhile.
+    if (this.meta(META.erasing)) return;
+    this.sql.exec(
+      "INSERT INTO consents (visitor_id, personalization, analytics, source, at) VALUES (?, ?, ?, ?, ?)",
+      visitorId,
+      choice.personalization ? 1 : 0,
+      choice.analytics ? 1 : 0,
+      choice.source,
+      choice.at,
+    );
+    if (!choice.personalization && choice.at > (this.withdrawnAt() ?? -Infinity))
+      this.setMeta(META.withdrawnAt, String(choice.at));
+    await this.scheduleFlush(Date.now());
   }
 
   /** The latest touchpoints in journey order (oldest first), for the customer view and export. */
@@ -173,6 +256,15 @@ export class VisitorSession extends DurableObject<Env> {
   async pending(): Promise<number> {
     return this.sql
       .exec<{ n: number }>("SELECT count(*) AS n FROM touchpoints WHERE flushed = 0")
+      .one().n;
+  }
+
+  /** Touchpoints and consent choices still waiting for Turso. */
+  private unflushed(): number {
+    return this.sql
+      .exec<{ n: number }>(
+        "SELECT (SELECT count(*) FROM touchpoints WHERE flushed = 0) + (SELECT count(*) FROM consents WHERE flushed = 0) AS n",
+      )
       .one().n;
   }
 
@@ -350,6 +442,10 @@ export class VisitorSession extends DurableObject<Env> {
       journey: this.load("export", Date.now()),
       touchpoints: await this.touchpoints(10_000),
       sessions: this.sql.exec("SELECT * FROM sessions ORDER BY started_at").toArray(),
+      consents: this.sql
+        .exec("SELECT personalization, analytics, source, at, flushed FROM consents ORDER BY seq")
+        .toArray(),
+      consentWithdrawnAt: this.withdrawnAt(),
     };
     const turso = facts
       ? await readVisitorRecords(createDb(settingsOf(this.env)), [facts.id])
@@ -423,7 +519,28 @@ export class VisitorSession extends DurableObject<Env> {
 
   private async flushOnce(): Promise<FlushResult> {
     const facts = this.facts();
-    if (!facts) return { flushed: 0, remaining: 0 };
+    const consentRows = this.sql
+      .exec<ConsentTableRow>(
+        "SELECT seq, visitor_id, personalization, analytics, source, at FROM consents WHERE flushed = 0 ORDER BY seq LIMIT ?",
+        FLUSH_BATCH,
+      )
+      .toArray();
+    const consents: ConsentRow[] = consentRows.map((r) => ({
+      visitorId: r.visitor_id,
+      personalization: r.personalization === 1,
+      analytics: r.analytics === 1,
+      source: r.source,
+      createdAt: r.at,
+    }));
+    const lastConsent = consentRows.at(-1)?.seq ?? 0;
+    if (!facts) {
+      // Only consent choices so far (the visitor chose before any touchpoint arrived).
+      if (!consents.length) return { flushed: 0, remaining: 0 };
+      const plan = planFlush({ visitor: null, touchpoints: [], sessions: [], consents });
+      await writeFlush(createDb(settingsOf(this.env)), plan);
+      this.sql.exec("UPDATE consents SET flushed = 1 WHERE flushed = 0 AND seq <= ?", lastConsent);
+      return { flushed: 0, remaining: this.unflushed() };
+    }
     const rows = this.sql
       .exec<{ seq: number; body: string; received_at: number }>(
         "SELECT seq, body, received_at FROM touchpoints WHERE flushed = 0 ORDER BY seq LIMIT ?",
@@ -433,7 +550,7 @@ export class VisitorSession extends DurableObject<Env> {
     const sessions = this.sql
       .exec<SessionTableRow>("SELECT * FROM sessions WHERE version > flushed_version")
       .toArray();
-    if (!rows.length && !sessions.length) return { flushed: 0, remaining: 0 };
+    if (!rows.length && !sessions.length && !consents.length) return { flushed: 0, remaining: 0 };
     const touchpoints: StoredTouchpoint[] = rows.map((r) => ({
       event: JSON.parse(r.body) as TrackedEvent,
       receivedAt: r.received_at || Date.now(),
@@ -443,6 +560,7 @@ export class VisitorSession extends DurableObject<Env> {
       visitor: { ...facts, visitCount, updatedAt: Date.now(), profile: this.profile },
       touchpoints,
       sessions: sessions.map((s) => sessionRow(facts.id, s)),
+      consents,
     });
     await writeFlush(createDb(settingsOf(this.env)), plan);
     // Acknowledge only what was sent: rows and sessions that changed meanwhile stay pending.
@@ -450,7 +568,8 @@ export class VisitorSession extends DurableObject<Env> {
     this.sql.exec("UPDATE touchpoints SET flushed = 1 WHERE flushed = 0 AND seq <= ?", lastSeq);
     for (const s of sessions)
       this.sql.exec("UPDATE sessions SET flushed_version = ? WHERE id = ?", s.version, s.id);
-    return { flushed: rows.length, remaining: await this.pending() };
+    this.sql.exec("UPDATE consents SET flushed = 1 WHERE flushed = 0 AND seq <= ?", lastConsent);
+    return { flushed: rows.length, remaining: this.unflushed() };
   }
 
   /** Running totals per session, so Turso gets absolute counts (repeatable writes). */
@@ -500,6 +619,11 @@ export class VisitorSession extends DurableObject<Env> {
     this.sql.exec("DELETE FROM touchpoints WHERE flushed = 1 AND at < ?", now - LOCAL_RETENTION_MS);
   }
 
+  private withdrawnAt(): number | null {
+    const raw = this.meta(META.withdrawnAt);
+    return raw === null ? null : Number(raw);
+  }
+
   private facts(): VisitorFacts | null {
     const raw = this.meta(META.visitor);
     return raw ? (JSON.parse(raw) as VisitorFacts) : null;
@@ -534,6 +658,15 @@ export class VisitorSession extends DurableObject<Env> {
     this.setMeta(META.journey, JSON.stringify(journey));
   }
 }
+
+type ConsentTableRow = {
+  seq: number;
+  visitor_id: string;
+  personalization: number;
+  analytics: number;
+  source: string;
+  at: number;
+};
 
 type SessionTableRow = {
   id: string;
