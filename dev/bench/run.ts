@@ -84,27 +84,6 @@ try {
   const pass = await measured(worker, "pass-through (kill switch, anonymous)", () =>
     load("pass-through (kill switch, anonymous)", url, browser, SECONDS),
   );
-  if (process.env.BENCH_QUICK) {
-    const vpid = worker.find((p) => p.role === "workerd (Vitrine)")!.pid;
-    const ppid = worker.find((p) => p.role === "workerd (wrangler's proxy)")!.pid;
-    console.log(`after pass ${pass.requests} req: vitrine ${rssMiB(vpid).toFixed(0)} proxy ${rssMiB(ppid).toFixed(0)}`);
-    await load("more pass", url, browser, SECONDS);
-    console.log(`after more pass: vitrine ${rssMiB(vpid).toFixed(0)} proxy ${rssMiB(ppid).toFixed(0)}`);
-    await publish(config);
-    await load("warm-up", url, browser, 3, visitors);
-    const q = await measured(worker, "personalized", () =>
-      load("personalized", url, browser, SECONDS, visitors),
-    );
-    const fmt = (m: Measured) =>
-      `${m.name}: ${m.rps.toFixed(0)} rps p50 ${m.p50} p99 ${m.p99} cpu ${m.cpu.perProcess.map((p) => p.role + "=" + p.msPerRequest.toFixed(2)).join(" ")} modes ${JSON.stringify(m.modes)}`;
-    console.log(fmt(pass));
-    console.log(fmt(q));
-    console.log(`after personalized ${q.requests}: vitrine ${rssMiB(vpid).toFixed(0)} proxy ${rssMiB(ppid).toFixed(0)}`);
-    await load("more personalized", url, browser, SECONDS, visitors);
-    console.log(`after more personalized: vitrine ${rssMiB(vpid).toFixed(0)} proxy ${rssMiB(ppid).toFixed(0)}`);
-    await stack.stop();
-    process.exit(0);
-  }
   const passAtRate = await load(`pass-through at ${RATE} req/s`, url, browser, SECONDS, [], RATE);
   const largePass = await largePage(`${stack.workerUrl}${LARGE_PAGE}`, browser);
   const memoryPass = await memory(`${stack.workerUrl}${LARGE_PAGE}`, browser);

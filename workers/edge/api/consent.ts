@@ -18,6 +18,7 @@ import {
 import { settingsOf } from "../settings.ts";
 import type { ConsentRow } from "../visitor/outbox.ts";
 import { consentInserts } from "../visitor/turso-sink.ts";
+import { visitorObject } from "../visitor/stub.ts";
 
 export const ConsentChoice = z.strictObject({
   personalization: z.boolean(),
@@ -40,7 +41,7 @@ export const consent = new Hono<{ Bindings: Env }>()
     let consent = resolveConsent(c.req.raw.headers, cookies.consent, Date.now());
     // A yes from before the visitor's recorded withdrawal (replayed cookies) is no choice.
     if (consent.personalization && cookies.visitor) {
-      const stub = c.env.VISITOR.get(c.env.VISITOR.idFromName(cookies.visitor));
+      const stub = visitorObject(c.env, cookies.visitor);
       const at = decodeConsent(cookies.consent)?.at ?? null;
       // The object unreachable: the cookie's word stands, as it did before withdrawals were kept.
       const withdrawnAt = await stub.consentWithdrawnAt().catch(() => null);
@@ -85,7 +86,7 @@ export const consent = new Hono<{ Bindings: Env }>()
     // cookie alone carries the choice, as before.
     if (visitorId) {
       const source = isForm ? "banner" : "api";
-      const stub = c.env.VISITOR.get(c.env.VISITOR.idFromName(visitorId));
+      const stub = visitorObject(c.env, visitorId);
       try {
         // Awaited: the withdrawal is in force before the answer says so.
         await stub.recordConsent(visitorId, { ...choice, source, at: now });

@@ -9,6 +9,7 @@ import { resolveIdentity } from "../identity/visitor-identity.ts";
 import { EventBatch, INGEST_LIMITS, toTrackedEvent } from "../ingest/event-schema.ts";
 import { settingsOf } from "../settings.ts";
 import { shopCors } from "./shop-cors.ts";
+import { visitorObject } from "../visitor/stub.ts";
 
 /**
  * The events API for the injected tracker and for SPAs. Accepts `{ events: [...] }` as JSON in
@@ -74,7 +75,7 @@ export const eventsApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post
 
     const facts = { sessionId: identity.sessionId, device: detectDevice(headers), now };
     const events = batch.events.map((e) => toTrackedEvent(e, facts));
-    const stub = c.env.VISITOR.get(c.env.VISITOR.idFromName(identity.visitorId));
+    const stub = visitorObject(c.env, identity.visitorId);
     // The object refuses a consent choice older than the visitor's withdrawal (replayed cookies).
     const consentAt = decodeConsent(verified.consent)?.at ?? null;
     const result = await stub.ingest(identity.visitorId, events, now, consentAt);

@@ -16,6 +16,7 @@ import type { Settings } from "../settings.ts";
 import type { VisitorSnapshot } from "../visitor/visitor-session.ts";
 import { Deadline, SKIPPED, type Lookup } from "./deadline.ts";
 import { readProfile } from "./profile-store.ts";
+import { visitorObject } from "../visitor/stub.ts";
 
 /**
  * One visit to one page, as both the HTML path (serve-page.ts) and the SPA decision API see
@@ -96,7 +97,7 @@ export async function prepareVisit(
   // The visitor's object answers with the session and the profile as of their last click; KV's
   // copy is read only when the object has no profile (or fails) and time is left.
   const snapshot: Promise<Lookup<VisitorSnapshot | null>> = visitorData
-    ? deadline.run(() => env.VISITOR.get(env.VISITOR.idFromName(visitorId)).state(sessionId, now))
+    ? deadline.run(() => visitorObject(env, visitorId).state(sessionId, now))
     : Promise.resolve(SKIPPED);
   const session = snapshot.then((r) => (r.ok ? { ...r, value: r.value?.session ?? null } : r));
   const profile = snapshot.then((r): Promise<Lookup<Profile | null>> | Lookup<Profile | null> =>
@@ -243,9 +244,5 @@ export async function recordVisit(
       localHour: ctx.localHour,
     },
   };
-  await env.VISITOR.get(env.VISITOR.idFromName(identity.visitorId)).track(
-    identity.visitorId,
-    [event],
-    consentAt,
-  );
+  await visitorObject(env, identity.visitorId).track(identity.visitorId, [event], consentAt);
 }

@@ -5,6 +5,7 @@ import type { TrackedEvent } from "../model/events.ts";
 import type { Profile } from "../model/profile.ts";
 import { readProfile } from "../personalize/profile-store.ts";
 import { eraseVisitorRecords, readVisitorRecords } from "./records.ts";
+import { visitorObject } from "./stub.ts";
 
 /**
  * A person as the admin and privacy endpoints see them: one visitor id, or a customer (hashed
@@ -26,7 +27,7 @@ export async function resolveSubject(db: Db, id: string): Promise<Subject> {
   return { customerId, visitorIds };
 }
 
-const stubOf = (env: Env, visitorId: string) => env.VISITOR.get(env.VISITOR.idFromName(visitorId));
+const stubOf = (env: Env, visitorId: string) => visitorObject(env, visitorId);
 
 export type Touchpoint = TrackedEvent & { visitorId: string };
 

@@ -6,6 +6,7 @@ import type { TrackedEvent } from "../model/events.ts";
 import type { Profile } from "../model/profile.ts";
 import { profileKey } from "../personalize/profile-store.ts";
 import { lookupFromItems, noProducts, type ProductLookup } from "../profile/index.ts";
+import { visitorObject } from "./stub.ts";
 
 /** Workers KV accepts one write per second per key; profiles are written at most this often. */
 export const PROFILE_MIN_INTERVAL_MS = 1_000;
@@ -37,7 +38,7 @@ export async function customerTouchpoints(
   own: TrackedEvent[],
 ): Promise<TrackedEvent[]> {
   const theirs = await Promise.all(
-    others.map((id) => env.VISITOR.get(env.VISITOR.idFromName(id)).touchpoints(MERGE_LIMIT)),
+    others.map((id) => visitorObject(env, id).touchpoints(MERGE_LIMIT)),
   );
   const byId = new Map<string, TrackedEvent>();
   for (const e of [own, ...theirs].flat()) if (!byId.has(e.id)) byId.set(e.id, e);

@@ -1,4 +1,9 @@
-import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import {
+  env,
+  evictDurableObject,
+  runDurableObjectAlarm,
+  runInDurableObject,
+} from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { visitors } from "../../../schema/index.ts";
@@ -62,6 +67,27 @@ describe("profiles from the visitor's Durable Object", () => {
       expect(row?.profile).toMatchObject({ visitorId, topMode: mode });
     });
   }
+
+  it("serves the profile as of the last touchpoint, the same after a restart before the flush", async () => {
+    const visitorId = crypto.randomUUID();
+    const stub = stubOf(visitorId);
+    await send(visitorId, journeys.methodical!(Date.now() - 20 * MIN));
+    const before = (await stub.state("s-next", Date.now())).profile!;
+    expect(before.topMode).toBe("methodical");
+    // Nothing flushed yet: KV has no copy, and the fold lives only in the object's memory.
+    expect(await readProfile(env.PROFILES, visitorId)).toBeNull();
+    await evictDurableObject(stub);
+    const after = (await stub.state("s-next", Date.now())).profile!;
+    expect(after.buyerModes).toEqual(before.buyerModes);
+    expect(after.modeEvidence).toEqual(before.modeEvidence);
+    // The flush stores the fold; another restart folds nothing twice.
+    await runDurableObjectAlarm(stub);
+    await evictDurableObject(stub);
+    expect((await stub.state("s-next", Date.now())).profile!.modeEvidence).toEqual(
+      before.modeEvidence,
+    );
+    expect((await readProfile(env.PROFILES, visitorId))!.buyerModes).toEqual(before.buyerModes);
+  });
 
   it("writes KV at most once a second per visitor and catches up with an alarm", async () => {
     const visitorId = crypto.randomUUID();

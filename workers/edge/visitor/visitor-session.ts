@@ -25,6 +25,7 @@ import {
 } from "./profile-sync.ts";
 import { eraseVisitorRecords, readVisitorRecords } from "./records.ts";
 import { writeFlush } from "./turso-sink.ts";
+import { visitorObject } from "./stub.ts";
 
 /**
  * What the hot path asks the object for: the session, the visitor's own profile as of the last
@@ -123,8 +124,19 @@ export class VisitorSession extends DurableObject<Env> {
   private flushing: Promise<FlushResult> | null = null;
   /** The profile last written to KV, also written to Turso with the next flush. */
   private profile: Profile | null = null;
-  /** The builder's state as stored (parsed once per object lifetime). */
-  private builderState: ProfileState | null = null;
+  /**
+   * Meta values as stored: this object is their only writer, so reads after the first come
+   * from memory (the hot path reads several per call).
+   */
+  private readonly metaCache = new Map<string, string | null>();
+  private parsedFacts: { raw: string; facts: VisitorFacts } | null = null;
+  /**
+   * The builder's state and the last touchpoint folded into it. Folded at every touchpoint in
+   * memory, stored with the next flush: after a restart the stored pair is folded forward again.
+   */
+  private builder: { state: ProfileState; seq: number; saved: boolean } | null = null;
+  /** The profile the hot path was last given, per fold and minute (time alone changes it). */
+  private served: { key: string; profile: Profile } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -180,7 +192,9 @@ export class VisitorSession extends DurableObject<Env> {
     if (!facts) return { session, profile: null, consentWithdrawnAt };
     const adopted = this.meta(META.adopted);
     if (adopted) return { session, profile: JSON.parse(adopted) as Profile, consentWithdrawnAt };
-    const profile = facts.customerId ? this.profile : toProfile(this.profileState(facts.id), now);
+    // After a restart, touchpoints stored since the last flush are folded again first.
+    if (!this.builder) await this.foldForNextPage();
+    const profile = facts.customerId ? this.profile : this.currentProfile(facts.id, now);
     return { session, profile, consentWithdrawnAt };
   }
 
@@ -315,7 +329,7 @@ export class VisitorSession extends DurableObject<Env> {
     const facts = this.facts();
     if (!facts) return;
     const products = await productLookup(this.env.MODELS);
-    const state = this.foldNew(facts, products);
+    const state = this.foldNew(facts, products, true);
     const due = now >= Number(this.meta(META.profileRefreshAt) ?? Infinity);
     if (!due && !this.meta(META.profileDirty) && this.profile) return;
 
@@ -350,46 +364,65 @@ export class VisitorSession extends DurableObject<Env> {
     const others = await linkedVisitors(createDb(settingsOf(this.env)), customerId, visitorId);
     if (this.meta(META.notifyPeers)) {
       this.setMeta(META.notifyPeers, null);
-      await Promise.all(
-        others.map((id) => this.env.VISITOR.get(this.env.VISITOR.idFromName(id)).refreshProfile()),
-      );
+      await Promise.all(others.map((id) => visitorObject(this.env, id).refreshProfile()));
     }
-    if (!others.length) return toProfile(this.profileState(visitorId), now);
+    if (!others.length) return toProfile(this.builderOf(visitorId).state, now);
     const events = await customerTouchpoints(this.env, others, await this.touchpoints(5_000));
     return buildProfile(events, products, now, visitorId);
   }
 
-  private profileState(visitorId: string): ProfileState {
-    if (this.builderState?.visitorId === visitorId) return this.builderState;
+  private builderOf(visitorId: string): { state: ProfileState; seq: number } {
+    if (this.builder?.state.visitorId === visitorId) return this.builder;
     const raw = this.meta(META.profileState);
-    this.builderState = raw ? (JSON.parse(raw) as ProfileState) : emptyProfileState(visitorId);
-    return this.builderState;
+    this.builder = {
+      state: raw ? (JSON.parse(raw) as ProfileState) : emptyProfileState(visitorId),
+      seq: Number(this.meta(META.profileSeq) ?? 0),
+      saved: true,
+    };
+    return this.builder;
+  }
+
+  private currentProfile(visitorId: string, now: number): Profile {
+    const { state, seq } = this.builderOf(visitorId);
+    const key = `${seq}:${Math.floor(now / 60_000)}`;
+    if (this.served?.key !== key) this.served = { key, profile: toProfile(state, now) };
+    return this.served.profile;
   }
 
   /**
    * Folds touchpoints stored since the last fold; the watermark makes each count once. A fold
    * marks the KV copy out of date (and, for a customer, the other devices' merged profiles).
+   * `store`: also write the state and watermark to storage (the flush does).
    */
-  private foldNew(facts: VisitorFacts, products: Awaited<ReturnType<typeof productLookup>>) {
-    const state = this.profileState(facts.id);
+  private foldNew(
+    facts: VisitorFacts,
+    products: Awaited<ReturnType<typeof productLookup>>,
+    store: boolean,
+  ): ProfileState {
+    const builder = this.builderOf(facts.id);
     const rows = this.sql
       .exec<{ seq: number; body: string }>(
         "SELECT seq, body FROM touchpoints WHERE seq > ? ORDER BY seq",
-        Number(this.meta(META.profileSeq) ?? 0),
+        builder.seq,
       )
       .toArray();
-    if (!rows.length) return state;
-    const next = foldEvents(
-      state,
-      rows.map((r) => JSON.parse(r.body) as TrackedEvent),
-      products,
-    );
-    this.builderState = next;
-    this.setMeta(META.profileState, JSON.stringify(next));
-    this.setMeta(META.profileSeq, String(rows.at(-1)!.seq));
-    this.setMeta(META.profileDirty, "1");
-    if (facts.customerId) this.setMeta(META.notifyPeers, "1");
-    return next;
+    if (rows.length) {
+      const events = rows.map((r) => JSON.parse(r.body) as TrackedEvent);
+      this.builder = {
+        state: foldEvents(builder.state, events, products),
+        seq: rows.at(-1)!.seq,
+        saved: false,
+      };
+      if (!this.meta(META.profileDirty)) this.setMeta(META.profileDirty, "1");
+      if (facts.customerId && !this.meta(META.notifyPeers)) this.setMeta(META.notifyPeers, "1");
+    }
+    const current = this.builder!;
+    if (store && !current.saved) {
+      this.setMeta(META.profileState, JSON.stringify(current.state));
+      this.setMeta(META.profileSeq, String(current.seq));
+      current.saved = true;
+    }
+    return current.state;
   }
 
   /** Keeps the profile KV already has for a visitor met for the first time (see META.adopted). */
@@ -412,7 +445,7 @@ export class VisitorSession extends DurableObject<Env> {
     const facts = this.facts();
     if (!facts) return;
     try {
-      this.foldNew(facts, await productLookup(this.env.MODELS));
+      this.foldNew(facts, await productLookup(this.env.MODELS), false);
     } catch (err) {
       console.warn(JSON.stringify({ msg: "profile fold failed", error: String(err) }));
     }
@@ -467,10 +500,13 @@ export class VisitorSession extends DurableObject<Env> {
       if (id) await this.env.PROFILES.delete(profileKey(id));
       await this.ctx.storage.deleteAlarm();
       await this.ctx.storage.deleteAll();
+      this.metaCache.clear();
+      this.parsedFacts = null;
       this.journey = null;
       this.bucket = null;
       this.profile = null;
-      this.builderState = null;
+      this.builder = null;
+      this.served = null;
       this.migrate();
       return { status: "erased", rows };
     } catch (err) {
@@ -626,14 +662,18 @@ export class VisitorSession extends DurableObject<Env> {
 
   private facts(): VisitorFacts | null {
     const raw = this.meta(META.visitor);
-    return raw ? (JSON.parse(raw) as VisitorFacts) : null;
+    if (raw !== this.parsedFacts?.raw)
+      this.parsedFacts = raw ? { raw, facts: JSON.parse(raw) as VisitorFacts } : null;
+    return this.parsedFacts?.facts ?? null;
   }
 
   private meta(key: string): string | null {
-    return (
+    if (this.metaCache.has(key)) return this.metaCache.get(key)!;
+    const value =
       this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = ?", key).toArray()[0]
-        ?.value ?? null
-    );
+        ?.value ?? null;
+    this.metaCache.set(key, value);
+    return value;
   }
 
   private setMeta(key: string, value: string | null): void {
@@ -644,6 +684,7 @@ export class VisitorSession extends DurableObject<Env> {
         key,
         value,
       );
+    this.metaCache.set(key, value);
   }
 
   private load(sessionId: string, now: number): JourneyState {
