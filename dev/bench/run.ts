@@ -1,7 +1,10 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { request, type IncomingHttpHeaders } from "node:http";
 import { startStack } from "../stack.ts";
+import { benchIngest, benchSnapshot, consentingVisitors, ingestMarkdown } from "./events.ts";
 import { CookieJar, load, type LoadResult } from "./load.ts";
+import { latencySvg } from "./report-chart.tsx";
+import { trainingBench } from "./training.ts";
 
 /**
  * `npm run bench`: the local stack on its own ports and data, then, in one run:
@@ -10,7 +13,11 @@ import { CookieJar, load, type LoadResult } from "./load.ts";
  *     returning visitors (identity, config, profile and session lookups, decisions, streaming
  *     rewrite, the page view recorded after the response), under load;
  *  2. a 5 MB page that the origin streams over time: when its first and last bytes arrive,
- *     direct, passed through and personalized, and the Worker process's memory meanwhile.
+ *     direct, passed through and personalized, and the Worker process's memory meanwhile;
+ *  3. events ingested through the same Worker into Turso (count in == rows out) and the hot
+ *     path's session snapshot latency;
+ *  4. the trainer's timings and peak memory on generated logs, and edge scoring per request.
+ * Writes reports/bench.{json,md,svg} and prints the Markdown.
  *
  * wrangler dev's local trace collector is switched off (X_LOCAL_OBSERVABILITY=false, unless
  * set otherwise): it stores a span for every subrequest in SQLite on the same two cores, which
@@ -28,6 +35,8 @@ const CLOCK_TICK_MS = 10; // Linux USER_HZ = 100
 const PORTS = { db: 18080, shop: 13000, worker: 18787 };
 const DATA_DIR = ".data/bench";
 const MODES = ["competitive", "methodical", "spontaneous", "humanistic"] as const;
+const INGEST_SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 30);
+const INGEST_VISITORS = 500;
 
 process.env.X_LOCAL_OBSERVABILITY ??= "false";
 const logLines: string[] = [];
@@ -107,17 +116,44 @@ try {
   const largePers = await largePage(`${stack.workerUrl}${LARGE_PAGE}`, browser, visitor);
   const memoryPers = await memory(`${stack.workerUrl}${LARGE_PAGE}`, browser, visitor);
 
-  const report = summarize({
+  // Events into Turso through the same Worker, then the trainer's pure pipeline.
+  const ingest = await benchIngest(stack, INGEST_SECONDS, INGEST_VISITORS);
+  const snapshot = await benchSnapshot(url, await consentingVisitors(stack.workerUrl, 20), 400);
+  const training = trainingBench();
+
+  const hotPath = summarize({
     pass,
     personalized,
     atRate: { pass: passAtRate, personalized: personalizedAtRate },
     large: { origin: largeOrigin, pass: largePass, personalized: largePers },
     memory: { pass: memoryPass, personalized: memoryPers },
   });
+  const markdown = [
+    hotPath.markdown,
+    ingestMarkdown(ingest, snapshot),
+    "Trainer (generated logs; each size in its own process):",
+    "",
+    training.markdown,
+    "",
+    "Latency chart: reports/bench.svg",
+    "",
+  ].join("\n");
+  const chart = await latencySvg(
+    "Latency through the local Worker, ms",
+    [pass, personalized, passAtRate, personalizedAtRate].map((l) => ({
+      name: l.name.replace(/ \(.*\)$/, ""),
+      p50: l.p50,
+      p90: l.p90,
+      p99: l.p99,
+    })),
+  );
   mkdirSync("reports", { recursive: true });
+  const report = { hotPath: { ...hotPath, markdown: undefined }, ingest, snapshot, training };
   writeFileSync("reports/bench.json", JSON.stringify(report, null, 2));
-  writeFileSync("reports/bench.md", report.markdown);
-  console.log(report.markdown);
+  writeFileSync("reports/bench.md", markdown);
+  writeFileSync("reports/bench.svg", chart);
+  console.log(markdown);
+  if (ingest.lost || ingest.duplicates || training.failed.length) process.exitCode = 1;
 } catch (err) {
   console.error(`bench: ${err instanceof Error ? err.message : err}`);
   console.error(logLines.slice(-20).join("\n"));

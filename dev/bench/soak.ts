@@ -258,10 +258,10 @@ try {
   clearInterval(sampler);
   samples.push({ t: Date.now() - started, rss: sampleMemory() });
 
-  // Let the Durable Objects' alarms drain, then count this run's events in Turso.
+  // Let the Durable Objects' alarms drain (each flushes within 45 s), then count this run's events in Turso.
   const db = createClient({ url: stack.dbUrl, authToken: LOCAL_TOKEN });
   let rows = -1;
-  for (let i = 0; i < 60; i++) {
+  for (let i = 0; i < 90; i++) {
     await new Promise((r) => setTimeout(r, 1_000));
     const n = Number(
       (

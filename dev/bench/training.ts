@@ -177,18 +177,27 @@ function measureScoring(items: number, requests: number) {
 
 const f1 = (x: number) => x.toFixed(1);
 
-function main(): void {
-  const args = process.argv.slice(2);
-  if (args[0] === "--one") {
-    console.log(JSON.stringify(measureSize(Number(args[1]), Number(args[2]))));
-    return;
-  }
-  const sizes = [10_000, 100_000, 1_000_000];
-  const catalogs = [1_000, 10_000];
-  console.log(
+export type TrainingBench = {
+  sizes: SizeResult[];
+  failed: { events: number; items: number; error: string }[];
+  scoring: ReturnType<typeof measureScoring>;
+  markdown: string;
+};
+
+/**
+ * Every size in its own process (so its peak RSS is its own), then edge scoring on a
+ * 10k-item model. Also what `npm run bench` reports as trainer timings.
+ */
+export function trainingBench(
+  sizes = [10_000, 100_000, 1_000_000],
+  catalogs = [1_000, 10_000],
+): TrainingBench {
+  const results: SizeResult[] = [];
+  const failed: TrainingBench["failed"] = [];
+  const lines = [
     "| events | items | accumulate s | build s (EASE items) | encode ms | pairs | model MiB | peak RSS MiB (base) |",
-  );
-  console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    "| --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
   for (const items of catalogs)
     for (const events of sizes) {
       const child = spawnSync(
@@ -203,19 +212,35 @@ function main(): void {
         { encoding: "utf8", maxBuffer: 1 << 20 },
       );
       if (child.status !== 0) {
-        console.log(`| ${events} | ${items} | failed: ${child.stderr.trim().split("\n").at(-1)} |`);
+        const error = child.stderr.trim().split("\n").at(-1) ?? "failed";
+        failed.push({ events, items, error });
+        lines.push(`| ${events} | ${items} | failed: ${error} |`);
         continue;
       }
       const r = JSON.parse(child.stdout.trim().split("\n").at(-1)!) as SizeResult;
-      console.log(
+      results.push(r);
+      lines.push(
         `| ${events} | ${items} | ${f1(r.accumulateMs / 1000)} | ${f1(r.buildMs / 1000)} (${r.easeItems}) | ${f1(r.encodeMs)} | ${r.pairs} | ${f1(r.modelMiB)} | ${f1(r.peakRssMiB)} (${f1(r.baseRssMiB)}) |`,
       );
     }
   const s = measureScoring(10_000, 20_000);
-  console.log(
-    `\nedge scoring, ${s.items}-item model (${f1(s.modelMiB)} MiB in ${s.shards} shards + ${f1(s.manifestKiB)} KiB manifest):` +
+  lines.push(
+    "",
+    `edge scoring, ${s.items}-item model (${f1(s.modelMiB)} MiB in ${s.shards} shards + ${f1(s.manifestKiB)} KiB manifest):` +
       ` decode ${f1(s.decodeMs)} ms once per version; per request p50 ${f1(s.p50us)} µs, p99 ${f1(s.p99us)} µs, mean ${f1(s.meanUs)} µs (20,000 requests, 5 slot kinds)`,
   );
+  return { sizes: results, failed, scoring: s, markdown: lines.join("\n") };
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  if (args[0] === "--one") {
+    console.log(JSON.stringify(measureSize(Number(args[1]), Number(args[2]))));
+    return;
+  }
+  const result = trainingBench();
+  console.log(result.markdown);
+  if (result.failed.length) process.exitCode = 1;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) main();

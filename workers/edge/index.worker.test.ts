@@ -84,9 +84,15 @@ describe("Durable Object: visitor session", () => {
       event("e2", "add_to_cart", 2, { productId: "p1", data: { unitPriceCents: 1200 } }),
       event("e1", "product_view", 1, { productId: "p1" }),
     ];
-    expect(await stub.track("visitor-order-test", batch)).toMatchObject({ accepted: 2, duplicates: 0 });
+    expect(await stub.track("visitor-order-test", batch)).toMatchObject({
+      accepted: 2,
+      duplicates: 0,
+    });
     // A retried batch is counted once.
-    expect(await stub.track("visitor-order-test", batch)).toMatchObject({ accepted: 0, duplicates: 2 });
+    expect(await stub.track("visitor-order-test", batch)).toMatchObject({
+      accepted: 0,
+      duplicates: 2,
+    });
     const { session: state } = await stub.state("s1", 3);
     expect(state.journeyStage).toBe("cart");
     expect(state.cart.valueCents).toBe(1200);

@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic @jsxImportSource hono/jsx */
+// The pragma: the Node bench (dev/bench/report-chart.tsx) draws these too, outside the Worker build.
 /**
  * Hand-written SVG charts: no script, no external library, rendered on the server with the
  * page. Each chart has a <title> and a text fallback in the surrounding table, so it reads

@@ -453,7 +453,10 @@ export class VisitorSession extends DurableObject<Env> {
 
   /** The next alarm after new touchpoints: soon, but not before a pending retry's backoff. */
   private scheduleFlush(now: number): Promise<void> {
-    return this.scheduleAt(Math.max(now + FLUSH_DELAY_MS, Number(this.meta(META.retryAt) ?? 0)));
+    // Jittered (0.5x to 1.5x): visitors who arrive together (a campaign, a deploy) do not all
+    // flush to Turso in the same second.
+    const delay = FLUSH_DELAY_MS * (0.5 + Math.random());
+    return this.scheduleAt(Math.max(now + delay, Number(this.meta(META.retryAt) ?? 0)));
   }
 
   /** Alarms are single per object: keep the earliest of what is wanted. */
