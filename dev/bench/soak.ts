@@ -16,12 +16,18 @@ const THINK_MS = Number(process.env.SOAK_THINK_MS ?? 300);
 const SAMPLE_MS = 5_000;
 const BROWSER = { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36" };
 
+// As in the bench: wrangler dev's local trace collector keeps a span per subrequest, a cost
+// (CPU and memory) the deployed Worker never has.
+process.env.X_LOCAL_OBSERVABILITY ??= "false";
+// The stack's log, minus wrangler's line per request: what the Worker reported (errors, warnings).
 const logLines: string[] = [];
 const PORTS = { db: 38080, shop: 33000, worker: 38787 };
 const stack = await startStack({
   ports: PORTS,
   dataDir: ".data/soak",
-  log: (line) => logLines.push(line),
+  log: (line) => {
+    if (!/\[wrangler:info\] (GET|POST|HEAD) /.test(line)) logLines.push(line);
+  },
 });
 
 type Sample = { t: number; rss: Record<string, number> };
@@ -336,6 +342,7 @@ try {
   mkdirSync("reports", { recursive: true });
   writeFileSync("reports/soak.json", JSON.stringify(report, null, 2));
   writeFileSync("reports/soak.md", markdown);
+  writeFileSync("reports/soak-stack.log", logLines.join("\n"));
   console.log(markdown);
   if (counts.errors || lost !== 0 || growing.length) process.exitCode = 1;
 } catch (err) {

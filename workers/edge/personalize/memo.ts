@@ -4,22 +4,20 @@
  */
 export class IsolateMemo<T> {
   private value: { data: T; until: number } | null = null;
-  private pending: Promise<T> | null = null;
 
   constructor(private readonly ttlMs: number) {}
 
+  /**
+   * Concurrent misses each load on their own: a pending load belongs to the request (or
+   * Durable Object) that started it, and workerd refuses to settle it for another one
+   * ("Cannot perform I/O on behalf of a different request"). A few parallel KV reads every
+   * few seconds are the price.
+   */
   async get(load: () => Promise<T>, now = Date.now()): Promise<T> {
     if (this.value && now < this.value.until) return this.value.data;
-    // Concurrent requests share one load instead of stampeding KV.
-    this.pending ??= load()
-      .then((data) => {
-        this.value = { data, until: Date.now() + this.ttlMs };
-        return data;
-      })
-      .finally(() => {
-        this.pending = null;
-      });
-    return this.pending;
+    const data = await load();
+    this.value = { data, until: Date.now() + this.ttlMs };
+    return data;
   }
 
   /** The value if it is still fresh, without loading anything. */
