@@ -470,9 +470,17 @@ describe("fail open", () => {
     ({ get: () => new Promise((r) => setTimeout(() => r(null), ms)) }) as unknown as KVNamespace;
   const brokenKv = { get: () => Promise.reject(new Error("KV down")) } as unknown as KVNamespace;
 
+  /** A new visitor outside the global holdout (who would get no modules at all). */
+  function freshVisitor(): string {
+    let id: string;
+    do id = crypto.randomUUID();
+    while (inHoldout(id, demoConfig.holdout));
+    return id;
+  }
+
   /** A visitor their object has not met yet: only KV's copy knows their profile. */
   async function knownToKvOnly(mode: "methodical") {
-    const visitorId = crypto.randomUUID();
+    const visitorId = freshVisitor();
     await env.PROFILES.put(
       profileKey(visitorId),
       JSON.stringify(profile(visitorId, { topMode: mode })),
@@ -491,7 +499,7 @@ describe("fail open", () => {
   });
 
   it("follows the visitor's last clicks before KV's copy catches up", async () => {
-    const visitorId = crypto.randomUUID();
+    const visitorId = freshVisitor();
     const stub = env.VISITOR.get(env.VISITOR.idFromName(visitorId));
     await call(productPath, { headers: await consenting(visitorId) });
     // The object's flush writes its profile to KV: one page view names no buyer mode yet.
