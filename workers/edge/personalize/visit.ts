@@ -13,10 +13,10 @@ import type { Consent, RequestContext } from "../model/context.ts";
 import type { TrackedEvent } from "../model/events.ts";
 import type { Profile, SessionState } from "../model/profile.ts";
 import type { Settings } from "../settings.ts";
+import { visitorObject } from "../visitor/stub.ts";
 import type { VisitorSnapshot } from "../visitor/visitor-session.ts";
 import { Deadline, SKIPPED, type Lookup } from "./deadline.ts";
 import { readProfile } from "./profile-store.ts";
-import { visitorObject } from "../visitor/stub.ts";
 
 /**
  * One visit to one page, as both the HTML path (serve-page.ts) and the SPA decision API see

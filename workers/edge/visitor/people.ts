@@ -27,8 +27,6 @@ export async function resolveSubject(db: Db, id: string): Promise<Subject> {
   return { customerId, visitorIds };
 }
 
-const stubOf = (env: Env, visitorId: string) => visitorObject(env, visitorId);
-
 export type Touchpoint = TrackedEvent & { visitorId: string };
 
 /**
@@ -38,7 +36,7 @@ export type Touchpoint = TrackedEvent & { visitorId: string };
  */
 export async function singleCustomerView(env: Env, db: Db, subject: Subject, limit = 500) {
   const [journeys, profiles, records] = await Promise.all([
-    Promise.all(subject.visitorIds.map((id) => stubOf(env, id).touchpoints(limit))),
+    Promise.all(subject.visitorIds.map((id) => visitorObject(env, id).touchpoints(limit))),
     Promise.all(subject.visitorIds.map((id) => readProfile(env.PROFILES, id))),
     readVisitorRecords(db, subject.visitorIds),
   ]);
@@ -62,7 +60,9 @@ export async function singleCustomerView(env: Env, db: Db, subject: Subject, lim
 
 /** Everything held about the subject, from every store, as one JSON document. */
 export async function exportSubject(env: Env, db: Db, subject: Subject) {
-  const devices = await Promise.all(subject.visitorIds.map((id) => stubOf(env, id).exportData()));
+  const devices = await Promise.all(
+    subject.visitorIds.map((id) => visitorObject(env, id).exportData()),
+  );
   const profiles = await Promise.all(subject.visitorIds.map((id) => readProfile(env.PROFILES, id)));
   const notes = subject.customerId
     ? await db.select().from(annotations).where(eq(annotations.subjectId, subject.customerId))
@@ -82,7 +82,9 @@ export async function exportSubject(env: Env, db: Db, subject: Subject) {
  * last. `pending` lists visitors whose erasure will complete when Turso is reachable again.
  */
 export async function eraseSubject(env: Env, db: Db, subject: Subject) {
-  const results = await Promise.all(subject.visitorIds.map((id) => stubOf(env, id).erase(id)));
+  const results = await Promise.all(
+    subject.visitorIds.map((id) => visitorObject(env, id).erase(id)),
+  );
   const pending = subject.visitorIds.filter((_, i) => results[i]!.status === "pending");
   let rows = results.reduce((n, r) => n + r.rows, 0);
   if (subject.customerId) rows += await eraseVisitorRecords(db, [], subject.customerId);
