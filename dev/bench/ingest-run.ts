@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { startStack } from "../stack.ts";
 import { benchIngest, benchSnapshot, consentingVisitors, ingestMarkdown } from "./events.ts";
 
@@ -9,10 +9,13 @@ import { benchIngest, benchSnapshot, consentingVisitors, ingestMarkdown } from "
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const VISITORS = Number(process.env.BENCH_VISITORS ?? 1000);
+const DATA_DIR = ".data/bench-events";
+// A fresh database and Worker state each run (earlier runs' objects and alarms would load it).
+rmSync(DATA_DIR, { recursive: true, force: true });
 const logLines: string[] = [];
 const stack = await startStack({
   ports: { db: 28080, shop: 23000, worker: 28787 },
-  dataDir: ".data/bench-events",
+  dataDir: DATA_DIR,
   log: (line) => logLines.push(line),
 });
 try {

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { request, type IncomingHttpHeaders } from "node:http";
 import { startStack } from "../stack.ts";
 import { benchIngest, benchSnapshot, consentingVisitors, ingestMarkdown } from "./events.ts";
@@ -39,6 +39,9 @@ const INGEST_SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 30);
 const INGEST_VISITORS = 500;
 
 process.env.X_LOCAL_OBSERVABILITY ??= "false";
+// A fresh database and Worker state each run: earlier runs' visitors (their objects, alarms and
+// rows) would otherwise load this one.
+rmSync(DATA_DIR, { recursive: true, force: true });
 const logLines: string[] = [];
 const stack = await startStack({
   ports: PORTS,

@@ -1,5 +1,5 @@
 import { createClient } from "@libsql/client";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { LOCAL_TOKEN, startStack } from "../stack.ts";
 import { consentingVisitors } from "./events.ts";
 
@@ -22,9 +22,12 @@ process.env.X_LOCAL_OBSERVABILITY ??= "false";
 // The stack's log, minus wrangler's line per request: what the Worker reported (errors, warnings).
 const logLines: string[] = [];
 const PORTS = { db: 38080, shop: 33000, worker: 38787 };
+const DATA_DIR = ".data/soak";
+// A fresh database and Worker state each run, so memory and counts are this run's own.
+rmSync(DATA_DIR, { recursive: true, force: true });
 const stack = await startStack({
   ports: PORTS,
-  dataDir: ".data/soak",
+  dataDir: DATA_DIR,
   log: (line) => {
     if (!/\[wrangler:info\] (GET|POST|HEAD) /.test(line)) logLines.push(line);
   },
