@@ -20,6 +20,7 @@ import type { Profile } from "../model/profile.ts";
 import { testEvent } from "../model/test-events.ts";
 import { settingsOf } from "../settings.ts";
 import { profileKey } from "./profile-store.ts";
+import { profile as testProfile } from "../decide/test-fixtures.ts";
 
 const SHOP = "https://shop.example";
 const demoCss = inject("demoCss");
@@ -48,24 +49,7 @@ async function consenting(visitorId?: string, extra: string[] = []) {
 }
 
 function profile(visitorId: string, extra: Partial<Profile>): Profile {
-  return {
-    v: 1,
-    visitorId,
-    updatedAt: Date.now(),
-    buyerModes: { competitive: 0, methodical: 0, spontaneous: 0, humanistic: 0 },
-    topMode: null,
-    segments: [],
-    lifecycle: "active",
-    valueTier: "none",
-    visitCount: 1,
-    orderCount: 0,
-    categoryAffinity: {},
-    brandAffinity: {},
-    priceBand: null,
-    purchasedProducts: [],
-    watchedOutOfStock: [],
-    ...extra,
-  };
+  return testProfile({ visitorId, updatedAt: Date.now(), valueTier: "none", ...extra });
 }
 
 async function publish(config: unknown) {

@@ -13,6 +13,7 @@ import type { Profile } from "../model/profile.ts";
 import { profileKey } from "../personalize/profile-store.ts";
 import { RANKINGS_POINTER, rankingsKey } from "../scheduled/publish-rankings.ts";
 import { ADMIN, call } from "../test-support.ts";
+import { profile as testProfile } from "../decide/test-fixtures.ts";
 
 /** Publishes a config through the admin API (as the CLI does) and makes this isolate see it. */
 export async function publishConfig(config: unknown): Promise<number> {
@@ -44,24 +45,7 @@ export function configWith(
 }
 
 export function profileOf(visitorId: string, extra: Partial<Profile> = {}): Profile {
-  return {
-    v: 1,
-    visitorId,
-    updatedAt: Date.now(),
-    buyerModes: { competitive: 0, methodical: 0, spontaneous: 0, humanistic: 0 },
-    topMode: null,
-    segments: [],
-    lifecycle: "active",
-    valueTier: "none",
-    visitCount: 1,
-    orderCount: 0,
-    categoryAffinity: {},
-    brandAffinity: {},
-    priceBand: null,
-    purchasedProducts: [],
-    watchedOutOfStock: [],
-    ...extra,
-  };
+  return testProfile({ visitorId, updatedAt: Date.now(), valueTier: "none", ...extra });
 }
 
 export async function putProfile(profile: Profile): Promise<void> {
