@@ -21,7 +21,9 @@ export type ProductLookup = (productId: string) => ProductFacts | undefined;
  * `MerchModel.bestsellersByCategory`).
  */
 export function lookupFromItems(
-  items: Readonly<Record<string, CatalogItem>>,
+  items: Readonly<
+    Record<string, Pick<CatalogItem, "categoryId" | "brand" | "priceCents" | "stock">>
+  >,
   bestsellersByCategory: Readonly<Record<string, readonly string[]>> = {},
 ): ProductLookup {
   const rank = new Map<string, number>();

@@ -4,7 +4,7 @@ import { bestsellers } from "../../../seeds/shop/listing.ts";
 import type { EventRow } from "../../../seeds/histories.ts";
 import type { Channel, DeviceClass, PageType } from "../model/context.ts";
 import type { EventData, EventType, TrackedEvent } from "../model/events.ts";
-import type { ProductFacts, ProductLookup } from "./products.ts";
+import { lookupFromItems, type ProductLookup } from "./products.ts";
 
 /**
  * Test support: the seeded histories' event rows (the Turso `events` shape) as the touchpoints
@@ -30,21 +30,11 @@ export function fromSeedRow(row: EventRow): TrackedEvent {
 /** The seeded catalog as the published model would give it: ranks from the shop's bestsellers. */
 export function seedLookup(catalog: Catalog): ProductLookup {
   const index = indexCatalog(catalog);
-  const rank = new Map<string, number>();
-  for (const items of index.byCategory.values()) {
-    bestsellers(items, items.length).forEach((p, i) => rank.set(p.id, i + 1));
-  }
-  return (id) => {
-    const p = index.byId.get(id);
-    if (!p) return undefined;
-    const facts: ProductFacts = {
-      categoryId: p.categoryId,
-      brand: p.brand,
-      priceCents: p.priceCents,
-      inStock: p.stock > 0,
-    };
-    const r = rank.get(id);
-    if (r !== undefined) facts.categoryRank = r;
-    return facts;
-  };
+  const ranked = Object.fromEntries(
+    [...index.byCategory].map(([category, items]) => [
+      category,
+      bestsellers(items, items.length).map((p) => p.id),
+    ]),
+  );
+  return lookupFromItems(Object.fromEntries(index.byId), ranked);
 }
