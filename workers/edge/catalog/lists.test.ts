@@ -4,6 +4,7 @@ import type { CatalogItem } from "../model/catalog.ts";
 import type { Profile, SessionState } from "../model/profile.ts";
 import { trainFromInteractions } from "../recommend/model.ts";
 import { resolveList, type MerchModel } from "./lists.ts";
+import { context as requestContext } from "../decide/test-fixtures.ts";
 
 const item = (id: string, categoryId: string, extra: Partial<CatalogItem> = {}): CatalogItem => ({
   id,
@@ -39,23 +40,8 @@ const model: MerchModel = {
   lowStock: ["w2"],
 };
 
-const context = (extra: Partial<RequestContext> = {}): RequestContext => ({
-  path: "/",
-  query: {},
-  device: "desktop",
-  isBot: false,
-  country: null,
-  region: null,
-  channel: "direct",
-  campaign: null,
-  referrerHost: null,
-  pageType: "home",
-  productId: null,
-  categoryId: null,
-  now: 0,
-  localHour: 12,
-  ...extra,
-});
+const context = (extra: Partial<RequestContext> = {}): RequestContext =>
+  requestContext({ country: null, now: 0, localHour: 12, ...extra });
 
 const session = (cart: string[]): SessionState => ({
   sessionId: "s",

@@ -19,9 +19,9 @@ import {
 import { resolveList } from "../catalog/lists.ts";
 import { forgetMerchModel, loadMerchModel } from "../catalog/model-store.ts";
 import { createDb } from "../db/client.ts";
+import { context as requestContext } from "../decide/test-fixtures.ts";
 import worker from "../index.ts";
 import { ADMIN, call } from "../test-support.ts";
-import type { RequestContext } from "../model/context.ts";
 import type { SessionState } from "../model/profile.ts";
 import { encodeModel } from "../recommend/codec.ts";
 import { accumulate, COOCCURRENCE_DEFAULTS, emptyCounts } from "../recommend/cooccurrence.ts";
@@ -289,22 +289,7 @@ describe("publishing and rollback", () => {
 
   it("serves popularity, without errors, when the model is missing or corrupt", async () => {
     await publishRankings(env, settings, runAt());
-    const context: RequestContext = {
-      path: "/",
-      query: {},
-      device: "desktop",
-      isBot: false,
-      country: null,
-      region: null,
-      channel: "direct",
-      campaign: null,
-      referrerHost: null,
-      pageType: "home",
-      productId: null,
-      categoryId: null,
-      now: NOW,
-      localHour: 12,
-    };
+    const context = requestContext({ country: null, now: NOW, localHour: 12 });
     const session = { recentProducts: ["tr-a"], cart: { lines: [] } } as unknown as SessionState;
     const listFor = async () => {
       forgetMerchModel();
