@@ -117,12 +117,21 @@ export type ServerFacts = {
 };
 
 /**
- * Detail keys only the proxy writes (personalize/visit.ts): what a page view showed and to
- * which experiment arms. From a browser they would let anyone pick their own arm (the first
- * exposure wins) or fill experiments and impressions with fake ones. They are dropped, not
- * refused, so an old or odd tracker does not lose the rest of its batch.
+ * Detail keys only the proxy writes (personalize/visit.ts). What a page view showed and to
+ * which experiment arms: from a browser they would let anyone pick their own arm (the first
+ * exposure wins) or fill experiments and impressions with fake ones. The request facts the
+ * proxy observed (campaign, referrer, country): the visitor's object takes the session's
+ * attribution and country from the first touchpoint that carries them, so a beacon sent
+ * before the first page could credit any campaign with the visit's orders. They are dropped,
+ * not refused, so an old or odd tracker does not lose the rest of its batch.
  */
-export const SERVER_ONLY_DATA_KEYS: ReadonlySet<string> = new Set(["exposures", "slots"]);
+export const SERVER_ONLY_DATA_KEYS: ReadonlySet<string> = new Set([
+  "exposures",
+  "slots",
+  "campaign",
+  "referrerHost",
+  "country",
+]);
 
 /** A client event as the visitor's Durable Object stores it, with the server's facts added. */
 export function toTrackedEvent(event: IncomingEvent, facts: ServerFacts): TrackedEvent {

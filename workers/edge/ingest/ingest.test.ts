@@ -48,10 +48,13 @@ describe("event facts the server adds", () => {
     });
   });
 
-  it("drops the detail keys only the proxy may write (exposures, slots) and keeps the rest", () => {
+  it("drops the detail keys only the proxy may write (what a page showed, the request's attribution) and keeps the rest", () => {
     const forged = {
       exposures: [{ experiment: "exp-forged", arm: "b" }],
       slots: [{ slot: "hero", variant: "x" }],
+      campaign: "forged-campaign",
+      referrerHost: "forged.example",
+      country: "XX",
     };
     const pageView = toTrackedEvent(
       parse({ type: "page_view", path: "/", data: { ...forged, localHour: 9, note: "kept" } }),

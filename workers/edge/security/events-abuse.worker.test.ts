@@ -1,7 +1,7 @@
 import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { events, exposures } from "../../../schema/index.ts";
+import { events, exposures, sessions } from "../../../schema/index.ts";
 import { createDb } from "../db/client.ts";
 import { INGEST_LIMITS } from "../ingest/event-schema.ts";
 import { call, consenting } from "../test-support.ts";
@@ -412,5 +412,35 @@ describe("floods", () => {
     // The page view itself is kept, without the keys it had no business sending.
     const stored = await db.select().from(events).where(eq(events.visitorId, visitorId));
     expect(stored.map((e) => [e.eventId, e.payload])).toEqual([["forged-exposure", {}]]);
+  });
+
+  // The session's campaign, referrer and country come from the first touchpoint carrying them;
+  // a beacon before the first page could otherwise credit any campaign with the visit's orders.
+  it("does not let the browser set its session's campaign, referrer or country", async () => {
+    const visitorId = crypto.randomUUID();
+    const res = await post(
+      visitorId,
+      JSON.stringify({
+        events: [
+          event({
+            id: "forged-attribution",
+            data: {
+              query: "shoes",
+              campaign: "forged-campaign",
+              referrerHost: "forged.example",
+              country: "XX",
+            },
+          }),
+        ],
+      }),
+    );
+    expect(res.status).toBe(202);
+    await runDurableObjectAlarm(stubOf(visitorId));
+    const [session] = await db.select().from(sessions).where(eq(sessions.visitorId, visitorId));
+    expect(session).toMatchObject({ campaign: null, referrer: null, country: null });
+    const stored = await db.select().from(events).where(eq(events.visitorId, visitorId));
+    expect(stored.map((e) => [e.eventId, e.payload])).toEqual([
+      ["forged-attribution", { query: "shoes" }],
+    ]);
   });
 });
