@@ -21,13 +21,24 @@ export type StackOptions = {
   /** Folder (under the repo) for the database file and wrangler's local state. */
   dataDir: string;
   log: (line: string) => void;
+  /**
+   * The libSQL server and the demo shop in processes of their own rather than in this one.
+   * The bench wants it: its load generator times every response on this process's event loop,
+   * which must not also be running SQL for the Worker's flushes.
+   */
+  ownProcesses?: boolean;
 };
+
+/** A server of the stack: where it answers, and its process when it runs in one of its own. */
+type Service = { url: string; pid?: number; close(): Promise<void> | void };
 
 export type Stack = {
   workerUrl: string;
   shopUrl: string;
   dbUrl: string;
   adminToken: string;
+  /** The libSQL server's and the demo shop's processes, with `ownProcesses`. */
+  processes: { pid: number; role: string }[];
   stop(): Promise<void>;
 };
 
@@ -141,6 +152,37 @@ async function waitForWorker(url: string, child: ChildProcess, timeoutMs = 90_00
   fail(`the Worker did not become healthy at ${url} within ${timeoutMs / 1000}s`);
 }
 
+/**
+ * One of the stack's node CLIs in a process of its own (tsx as a loader, not its CLI, so the pid
+ * is the server's), once it answers at `url`.
+ */
+async function startChild(script: string, args: string[], url: string): Promise<Service> {
+  const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {
+    cwd: root,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const close = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
+  for (const started = Date.now(); Date.now() - started < 30_000;) {
+    if (child.exitCode !== null)
+      fail(`${script} exited with code ${child.exitCode}: ${stderr.trim()}`);
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(1_000) });
+      return { url, pid: child.pid, close };
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  await close();
+  fail(`${script} did not answer at ${url} within 30s`);
+}
+
 /** Starts everything; on failure what was started is stopped again and the error rethrown. */
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const { ports, log } = opts;
@@ -158,11 +200,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       await assertPortFree(port, `${what}; another port via ${env}`);
     }
 
-    const db = await startLibsqlServer({
-      file: `${root}${opts.dataDir}/local.db`,
-      port: ports.db,
-      authToken: LOCAL_TOKEN,
-    });
+    const dbFile = `${root}${opts.dataDir}/local.db`;
+    const db: Service = opts.ownProcesses
+      ? await startChild(
+          "dev/libsql-server/cli.ts",
+          ["--port", String(ports.db), "--file", dbFile, "--token", LOCAL_TOKEN],
+          `http://127.0.0.1:${ports.db}`,
+        )
+      : await startLibsqlServer({ file: dbFile, port: ports.db, authToken: LOCAL_TOKEN });
     stoppers.push(() => db.close());
     const conn = { url: db.url, authToken: LOCAL_TOKEN };
     await applyMigrations(conn);
@@ -170,7 +215,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const seeded = await seedDatabase(conn, { log: (m) => log(`seed ${m}`) });
     log(seeded.skipped ? "demo data already present" : "demo data seeded");
 
-    const shop = await startShop({ port: ports.shop });
+    const shop: Service = opts.ownProcesses
+      ? await startChild(
+          "seeds/shop/cli.ts",
+          ["--port", String(ports.shop)],
+          `http://127.0.0.1:${ports.shop}`,
+        )
+      : await startShop({ port: ports.shop });
     stoppers.push(() => shop.close());
 
     const adminToken = ensureDevVars(db.url, log);
@@ -191,7 +242,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await waitForWorker(workerUrl, worker);
     await bootstrapDemo(workerUrl, adminToken, log);
 
-    return { workerUrl, shopUrl: shop.url, dbUrl: db.url, adminToken, stop };
+    const processes = [
+      { service: db, role: "libSQL server (node)" },
+      { service: shop, role: "demo shop (node)" },
+    ].flatMap(({ service, role }) => (service.pid ? [{ pid: service.pid, role }] : []));
+    return { workerUrl, shopUrl: shop.url, dbUrl: db.url, adminToken, processes, stop };
   } catch (err) {
     await stop();
     throw err;
