@@ -1,7 +1,6 @@
 import {
   createExecutionContext,
   runDurableObjectAlarm,
-  createScheduledController,
   env,
   waitOnExecutionContext,
 } from "cloudflare:test";
@@ -10,7 +9,6 @@ import { serializeSigned } from "hono/utils/cookie";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { consents } from "../../../schema/index.ts";
 import demoConfig from "../../../seeds/config/demo-config.json";
-import { forgetMerchModel } from "../catalog/model-store.ts";
 import { forgetActiveConfig } from "../config/config-store.ts";
 import { createDb } from "../db/client.ts";
 import { inHoldout } from "../decide/index.ts";
@@ -19,6 +17,7 @@ import worker from "../index.ts";
 import type { Profile } from "../model/profile.ts";
 import { testEvent } from "../model/test-events.ts";
 import { settingsOf } from "../settings.ts";
+import { publishModel } from "../security/fixtures.ts";
 import { profileKey } from "./profile-store.ts";
 import { profile as testProfile } from "../decide/test-fixtures.ts";
 
@@ -71,14 +70,7 @@ beforeAll(async () => {
   const published = await publish({ ...demoConfig, styles: demoCss });
   expect(published.status).toBe(201);
   // The merchandising model (rankings + product cards) comes from the cron job, as in production.
-  const ctx = createExecutionContext();
-  await worker.scheduled(
-    createScheduledController({ cron: "*/15 * * * *", scheduledTime: Date.now() }),
-    env,
-    ctx,
-  );
-  await waitOnExecutionContext(ctx);
-  forgetMerchModel();
+  await publishModel();
   // Each visitor's object builds their profile from what they did (it serves the hot path).
   const now = Date.now();
   const did = (visitorId: string, type: "compare" | "promo_click") =>
