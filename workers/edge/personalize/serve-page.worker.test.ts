@@ -146,6 +146,24 @@ describe("personalized pages", () => {
     expect(state.pageViews).toBe(1);
     expect(state.recentProducts).toEqual([productId]);
   });
+
+  it("records the page view of a visitor who left before the page finished", async () => {
+    const visitorId = "77777777-abcd-4abc-8abc-777777777777";
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(
+      new Request(`${SHOP}/bench/large-page?mb=1`, { headers: await consenting(visitorId) }),
+      env,
+      ctx,
+    );
+    expect(res.headers.get("x-vitrine")).toBe("personalized");
+    const reader = res.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    await reader.cancel("visitor left");
+    // Before the fix the visit's waitUntil never settled here (the document's end never came).
+    await waitOnExecutionContext(ctx);
+    const seen = await env.VISITOR.get(env.VISITOR.idFromName(visitorId)).touchpoints();
+    expect(seen.map((e) => [e.type, e.path])).toEqual([["page_view", "/bench/large-page?mb=1"]]);
+  });
 });
 
 describe("identity and consent", () => {

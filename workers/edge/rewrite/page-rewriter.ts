@@ -32,7 +32,7 @@ export type PageRewrite = {
 };
 
 export type RewriteOutcome = {
-  /** Slots that were written into the page (what the visitor actually saw). */
+  /** Slots that were written into the page (what the visitor actually saw, up to where they left). */
   applied: RenderedSlot[];
   errors: string[];
 };
@@ -127,7 +127,45 @@ export function rewritePage(
       finish({ applied, errors });
     },
   });
-  return { response: rewriter.transform(response), outcome };
+  const rewritten = rewriter.transform(response);
+  if (!rewritten.body) return { response: rewritten, outcome };
+  const body = settleOnAbort(rewritten.body, (err) => {
+    errors.push(`stream: ${String(err)}`);
+    finish({ applied, errors });
+  });
+  return { response: new Response(body, rewritten), outcome };
+}
+
+/**
+ * The document's end never comes when the visitor leaves mid-page or the origin's stream
+ * breaks. `onAbort` hears of both, so the page view is still recorded with what was written
+ * so far (a promise left pending would also hang the request's waitUntil).
+ */
+function settleOnAbort(
+  body: ReadableStream<Uint8Array>,
+  onAbort: (reason: unknown) => void,
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const { done, value } = await reader.read();
+          if (done) controller.close();
+          else controller.enqueue(value);
+        } catch (err) {
+          onAbort(err);
+          controller.error(err);
+        }
+      },
+      cancel(reason) {
+        onAbort(reason);
+        return reader.cancel(reason);
+      },
+    },
+    // Nothing is read ahead of the visitor: the rewriter runs as fast as they take the page.
+    { highWaterMark: 0 },
+  );
 }
 
 function applySlot(el: Element, slot: RenderedSlot): void {
