@@ -62,7 +62,9 @@ export const decideApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post
     "invalid_request",
   );
   const request = c.req.raw;
-  const prepared = await prepareVisit(request, c.env, settings, new URL(body.path, request.url));
+  const prepared = await prepareVisit(request, c.env, settings, {
+    pageUrl: new URL(body.path, request.url),
+  });
   const lookups = await prepared.lookups;
   // A consent withdrawn since the request's choice makes the visit anonymous.
   const visit = settleVisit(prepared, lookups);

@@ -10,7 +10,7 @@ import {
   type ProductSource,
   type SlotDecision,
 } from "../decide/index.ts";
-import type { PageType } from "../model/context.ts";
+import type { PageType, RequestContext } from "../model/context.ts";
 import type { RenderedSlot, SlotSelector } from "../rewrite/page-rewriter.ts";
 
 export type PlanInput = {
@@ -48,6 +48,21 @@ export function planPage({ active, input, model, previewVariant }: PlanInput): P
       : [];
   const slots = renderPage(config, { ...decision, slots: slotDecisions }, input, product, listFor);
   return { decision, slots };
+}
+
+/**
+ * The page's context completed with its product (from the page's JSON-LD or the catalog's URL)
+ * and that product's category when the URL rules gave none, and the plan for it.
+ */
+export function planForProduct(
+  plan: PlanInput,
+  productId: string | null,
+): { context: RequestContext; plan: PagePlan } {
+  const { context: seen } = plan.input;
+  const categoryId =
+    seen.categoryId ?? (productId ? (plan.model?.items[productId]?.categoryId ?? null) : null);
+  const context = { ...seen, productId, categoryId };
+  return { context, plan: planPage({ ...plan, input: { ...plan.input, context } }) };
 }
 
 /** QA preview: the variant goes into its slot whatever its rule says. */

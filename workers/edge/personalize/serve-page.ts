@@ -7,7 +7,8 @@ import { LOOP_HEADER } from "../proxy/headers.ts";
 import { fetchStorefront } from "../proxy/storefront.ts";
 import { escapeAttribute, rewritePage } from "../rewrite/page-rewriter.ts";
 import { API_PREFIX, settingsOf } from "../settings.ts";
-import { planPage, productIdForPage, slotSelectorsFor, type PagePlan } from "./page-plan.ts";
+import { planForProduct, productIdForPage, slotSelectorsFor } from "./page-plan.ts";
+import { showedAsPlanned } from "./page-view.ts";
 import {
   lookupTiming,
   prepareVisit,
@@ -35,9 +36,12 @@ const CSP_NONCE = /'nonce-([A-Za-z0-9+/=_-]+)'/;
  *  4. the origin page through the shared anonymous cache, fetched while 2-3 run;
  *  5. non-HTML or non-200 responses pass through untouched;
  *  6. what the request says (device, geo, channel, page type by the config's URL rules);
- *  7. HTML streams through HTMLRewriter; decisions are made when <body> opens;
+ *  7. HTML streams through HTMLRewriter with the slots the visitor's object planned (and
+ *     recorded as the page view) in the call of step 3; without them, decisions are made here
+ *     when <body> opens;
  *  8. the response is private; Server-Timing says where time went;
- *  9. after the page, the visit is recorded in the visitor's Durable Object (waitUntil).
+ *  9. after the page, the page view is recorded in the visitor's Durable Object, or corrected
+ *     when the page showed other slots than the object planned (waitUntil).
  * Any failure in 2-3, 6 or 7 serves the origin page as it is.
  */
 export async function servePage(c: Context<Env_>): Promise<Response> {
@@ -49,20 +53,26 @@ export async function servePage(c: Context<Env_>): Promise<Response> {
     return mark(await forwardToOrigin(request, settings), "pass");
   }
   // Identity and lookups are prepared while the page comes from the cache or the origin.
-  const preparing = prepareVisit(request, c.env, settings).catch((err: unknown) => {
-    console.error(
-      JSON.stringify({
-        msg: "personalization setup failed; serving the origin page",
-        error: String(err),
-      }),
-    );
-    return null;
+  const preparing = prepareVisit(request, c.env, settings, { pageView: true }).catch(
+    (err: unknown) => {
+      console.error(
+        JSON.stringify({
+          msg: "personalization setup failed; serving the origin page",
+          error: String(err),
+        }),
+      );
+      return null;
+    },
+  );
+  const page = await fetchStorefront(request, settings, c.executionCtx).catch((err: unknown) => {
+    void preparing.then((prepared) => nothingShown(c, prepared));
+    throw err;
   });
-  const page = await fetchStorefront(request, settings, c.executionCtx);
   const prepared = await preparing;
   const timing = [`origin;dur=${page.originMs};desc="${page.cache}"`];
   const response = page.response;
   if (!prepared || response.status !== 200 || !isHtml(response.headers.get("content-type"))) {
+    nothingShown(c, prepared);
     return mark(response, "pass", timing);
   }
   try {
@@ -74,8 +84,38 @@ export async function servePage(c: Context<Env_>): Promise<Response> {
         error: String(err),
       }),
     );
+    nothingShown(c, prepared);
     return mark(response, "error", timing);
   }
+}
+
+/**
+ * The visitor's object recorded the page as it planned it, but the visitor got none of that
+ * (a redirect, an error, not HTML, a failure here): the record is corrected to show nothing.
+ */
+function nothingShown(c: Context<Env_>, visit: Visit | null): void {
+  if (!visit?.pageViewId) return;
+  const { identity, consentAt, pageViewId } = visit;
+  c.executionCtx.waitUntil(
+    visit.lookups
+      .then(
+        ({ planned }) =>
+          planned &&
+          recordVisit(
+            c.env,
+            identity,
+            planned.context,
+            { slots: [], exposures: [] },
+            consentAt,
+            pageViewId,
+          ),
+      )
+      .catch(logRecordFailure),
+  );
+}
+
+function logRecordFailure(err: unknown): void {
+  console.error(JSON.stringify({ msg: "recording the visit failed", error: String(err) }));
 }
 
 async function personalize(
@@ -99,20 +139,27 @@ async function personalize(
   const model = lookups.model.ok ? lookups.model.value : null;
   const mode = visitMode(input, active);
 
-  // Product from the page's own JSON-LD; else the URL looked up in the model.
+  // Planned (and recorded) by the visitor's object when it could; otherwise here, at <body>,
+  // with the product from the page's own JSON-LD, else the URL looked up in the model.
+  const planned = lookups.planned;
   let jsonLdProduct: string | null = null;
-  const productId = () => jsonLdProduct ?? productIdForPage(model, url.pathname, page.productSlug);
-  let plan: PagePlan | null = null;
-  let pageContext = context;
+  const productId = () =>
+    planned
+      ? planned.context.productId
+      : (jsonLdProduct ?? productIdForPage(model, url.pathname, page.productSlug));
+  let exposures = planned?.exposures ?? [];
+  let pageContext = planned?.context ?? context;
   const nonce = CSP_NONCE.exec(origin.headers.get("content-security-policy") ?? "")?.[1];
   const tracked = !context.isBot && (consent.personalization || consent.analytics);
 
   const { response, outcome } = rewritePage(origin, {
     selectors: slotSelectorsFor(active, context.pageType, previewVariant),
-    onJsonLd(text) {
-      jsonLdProduct = parseProductJsonLd(text)?.productId ?? null;
-      return jsonLdProduct !== null;
-    },
+    onJsonLd: planned
+      ? undefined
+      : (text) => {
+          jsonLdProduct = parseProductJsonLd(text)?.productId ?? null;
+          return jsonLdProduct !== null;
+        },
     headHtml() {
       const nonceAttr = nonce ? ` nonce="${escapeAttribute(nonce)}"` : "";
       let html = config.styles
@@ -129,12 +176,11 @@ async function personalize(
       return html;
     },
     plan() {
-      const product = productId();
-      const categoryId =
-        context.categoryId ?? (product ? (model?.items[product]?.categoryId ?? null) : null);
-      pageContext = { ...context, productId: product, categoryId };
-      plan = planPage({ active, input: { ...input, context: pageContext }, model, previewVariant });
-      return plan.slots;
+      if (planned) return planned.slots;
+      const local = planForProduct({ active, input, model, previewVariant }, productId());
+      pageContext = local.context;
+      exposures = local.plan.decision.exposures;
+      return local.plan.slots;
     },
   });
 
@@ -142,20 +188,19 @@ async function personalize(
     c.executionCtx.waitUntil(
       outcome
         .then((result) =>
-          recordVisit(
-            c.env,
-            identity,
-            pageContext,
-            {
-              slots: result.applied,
-              exposures: (plan as PagePlan | null)?.decision.exposures ?? [],
-            },
-            prepared.consentAt,
-          ),
+          // The object recorded the page as planned; it hears again only if the page differed.
+          planned && showedAsPlanned(planned.slots, result.applied)
+            ? undefined
+            : recordVisit(
+                c.env,
+                identity,
+                pageContext,
+                { slots: result.applied, exposures },
+                prepared.consentAt,
+                prepared.pageViewId,
+              ),
         )
-        .catch((err: unknown) =>
-          console.error(JSON.stringify({ msg: "recording the visit failed", error: String(err) })),
-        ),
+        .catch(logRecordFailure),
     );
   }
   return mark(response, previewVariant ? "preview" : mode, timing, identity, true);

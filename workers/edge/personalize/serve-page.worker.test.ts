@@ -61,6 +61,18 @@ async function publish(config: unknown) {
   return res;
 }
 
+/** Each visitor's object builds their profile from what they did (it serves the hot path). */
+const did = (visitorId: string, type: "compare" | "promo_click") =>
+  env.VISITOR.get(env.VISITOR.idFromName(visitorId)).track(
+    visitorId,
+    [1, 2, 3].map((i) =>
+      testEvent(`${type}-${i}`, type, Date.now() - i * 60_000, {
+        sessionId: "earlier",
+        data: { productIds: [`p-000${i}`, `p-001${i}`], promoId: `flash-${i}` },
+      }),
+    ),
+  );
+
 const methodicalId = "11111111-aaaa-4aaa-8aaa-111111111111";
 const spontaneousId = "22222222-bbbb-4bbb-8bbb-222222222222";
 let productPath = "";
@@ -71,18 +83,6 @@ beforeAll(async () => {
   expect(published.status).toBe(201);
   // The merchandising model (rankings + product cards) comes from the cron job, as in production.
   await publishModel();
-  // Each visitor's object builds their profile from what they did (it serves the hot path).
-  const now = Date.now();
-  const did = (visitorId: string, type: "compare" | "promo_click") =>
-    env.VISITOR.get(env.VISITOR.idFromName(visitorId)).track(
-      visitorId,
-      [1, 2, 3].map((i) =>
-        testEvent(`${type}-${i}`, type, now - i * 60_000, {
-          sessionId: "earlier",
-          data: { productIds: [`p-000${i}`, `p-001${i}`], promoId: `flash-${i}` },
-        }),
-      ),
-    );
   await did(methodicalId, "compare");
   await did(spontaneousId, "promo_click");
   const home = await call("/");
@@ -163,6 +163,107 @@ describe("personalized pages", () => {
     await waitOnExecutionContext(ctx);
     const seen = await env.VISITOR.get(env.VISITOR.idFromName(visitorId)).touchpoints();
     expect(seen.map((e) => [e.type, e.path])).toEqual([["page_view", "/bench/large-page?mb=1"]]);
+  });
+});
+
+describe("one call to the visitor's object per page", () => {
+  /** The Worker's bindings with every call to a visitor's object written down by method. */
+  function watched() {
+    const calls: string[] = [];
+    const VISITOR = {
+      idFromName: (name: string) => env.VISITOR.idFromName(name),
+      get: (id: DurableObjectId) => {
+        const stub = env.VISITOR.get(id) as unknown as Record<string, (...a: unknown[]) => unknown>;
+        return new Proxy(stub, {
+          get: (target, method: string) => {
+            const fn = target[method]!;
+            return (...args: unknown[]) => {
+              calls.push(method);
+              return fn(...args);
+            };
+          },
+        });
+      },
+    } as unknown as Env["VISITOR"];
+    return { calls, bindings: { ...env, VISITOR } };
+  }
+  const shownIn = (html: string) =>
+    [...html.matchAll(/data-vt-slot="([^"]+)" data-vt-variant="([^"]+)"/g)]
+      .map((m) => ({ slot: m[1], variant: m[2] }))
+      .sort((a, b) => a.slot!.localeCompare(b.slot!));
+  const lastView = async (visitorId: string) => {
+    const object = env.VISITOR.get(env.VISITOR.idFromName(visitorId));
+    const view = (await object.touchpoints()).findLast((e) => e.type === "page_view")!;
+    const slots = (view.data.slots as { slot: string; variant: string }[]).toSorted((a, b) =>
+      a.slot.localeCompare(b.slot),
+    );
+    return { view, slots, object };
+  };
+
+  /** A methodical visitor their object knows, and the config in this isolate's memory. */
+  const returning = async () => {
+    const visitorId = crypto.randomUUID();
+    await did(visitorId, "compare");
+    await call("/faq");
+    return visitorId;
+  };
+
+  it("plans a returning visitor's page in their object, which records it in the same call", async () => {
+    const visitorId = await returning();
+    const { calls, bindings } = watched();
+    const { text } = await call(productPath, { headers: await consenting(visitorId) }, bindings);
+    expect(text).toContain('data-vt-variant="methodical-trust"');
+    expect(calls).toEqual(["view"]);
+    const { view, slots } = await lastView(visitorId);
+    expect(view.path).toBe(productPath);
+    expect(view.productId).toMatch(/^p-\d{4}$/);
+    expect(slots).toEqual(shownIn(text));
+    expect(slots.length).toBeGreaterThan(1);
+  });
+
+  it("corrects the record when the page lacked a planned slot's element", async () => {
+    const config = structuredClone(demoConfig);
+    config.slots["product-extras"].selector = "#not-on-this-page";
+    expect((await publish({ ...config, styles: demoCss })).status).toBe(201);
+    try {
+      const visitorId = await returning();
+      const { calls, bindings } = watched();
+      const sid = await cookie("vt_sid", `sess-ghost~${Date.now()}`);
+      const { text } = await call(
+        productPath,
+        { headers: await consenting(visitorId, [sid]) },
+        bindings,
+      );
+      expect(text).not.toContain("methodical-trust");
+      expect(calls).toEqual(["view", "recordView"]);
+      const { slots, object } = await lastView(visitorId);
+      expect(slots).toEqual(shownIn(text));
+      expect(slots.some((s) => s.slot === "product-extras")).toBe(false);
+      // Frequency caps count what was shown, not what was planned.
+      const { session } = await object.state("sess-ghost", Date.now());
+      expect(Object.keys(session.impressions).sort()).toEqual(
+        slots.map((s) => `${s.slot}:${s.variant}`).sort(),
+      );
+    } finally {
+      expect((await publish({ ...demoConfig, styles: demoCss })).status).toBe(201);
+    }
+  });
+
+  it("keeps the page view but nothing shown when the shop answers with an error", async () => {
+    const visitorId = await returning();
+    const { calls, bindings } = watched();
+    const { status, headers } = await call(
+      "/c/no-such-category",
+      { headers: await consenting(visitorId) },
+      bindings,
+    );
+    expect(status).toBe(404);
+    expect(headers.get("x-vitrine")).toBe("pass");
+    expect(calls).toEqual(["view", "recordView"]);
+    const { view, slots } = await lastView(visitorId);
+    expect(view.path).toBe("/c/no-such-category");
+    expect(slots).toEqual([]);
+    expect(view.data.exposures).toEqual([]);
   });
 });
 

@@ -10,12 +10,13 @@ import { decodeConsent, isVoidedByWithdrawal, resolveConsent } from "../identity
 import { verifyPreviewToken } from "../identity/preview-token.ts";
 import { resolveIdentity, type Identity } from "../identity/visitor-identity.ts";
 import type { Consent, RequestContext } from "../model/context.ts";
-import type { TrackedEvent } from "../model/events.ts";
 import type { Profile, SessionState } from "../model/profile.ts";
 import type { Settings } from "../settings.ts";
 import { visitorObject } from "../visitor/stub.ts";
 import type { VisitorSnapshot } from "../visitor/visitor-session.ts";
 import { Deadline, SKIPPED, type Lookup } from "./deadline.ts";
+import { pageViewEvent, type Shown } from "./page-view.ts";
+import type { PlannedView } from "./planned-view.ts";
 import { readProfile } from "./profile-store.ts";
 
 /**
@@ -34,7 +35,12 @@ export type Lookups = {
    * replay of their earlier cookies): see settleVisit. Only known when the session was looked up.
    */
   withdrawn: boolean;
+  /** The page as the visitor's object planned and recorded it (see Visit.pageViewId). */
+  planned: PlannedView | null;
 };
+
+/** What the request says about the page under a config's URL rules. */
+export type SeenPage = { active: ActiveConfig; page: PageMatch; context: RequestContext };
 
 export type Visit = {
   /** The page visited: the request's own URL for HTML, the SPA's route for the API. */
@@ -47,6 +53,13 @@ export type Visit = {
   consentAt: number | null;
   identity: Identity;
   previewVariant: string | null;
+  /**
+   * The page view's id when the visitor's object was asked to plan the page and record the
+   * view in the same call: the proxy corrects that record after the page if it must.
+   */
+  pageViewId: string | null;
+  /** The page under the config known when the request came, if it was (see visitInput). */
+  seen: SeenPage | null;
   lookups: Promise<Lookups>;
 };
 
@@ -59,7 +72,7 @@ export async function prepareVisit(
   request: Request,
   env: Env,
   settings: Settings,
-  pageUrl = new URL(request.url),
+  { pageUrl = new URL(request.url), pageView = false }: { pageUrl?: URL; pageView?: boolean } = {},
 ): Promise<Visit> {
   const now = Date.now();
   const cf = request.cf as Visit["cf"];
@@ -94,14 +107,46 @@ export async function prepareVisit(
     visitorId !== null &&
     sessionId !== null &&
     (known == null || !inHoldout(visitorId, known.config.holdout));
+  const token = pageUrl.searchParams.get("vt_preview");
+  // A page whose config is known is planned by the visitor's object, which records the view in
+  // the same call: one round trip per page. Not for previews (QA forces variants here), nor for
+  // pages the URL rules do not type (only the page's JSON-LD may say which product they show).
+  const seen = known ? seePage(pageUrl, request.headers, cf, bot.isBot, now, known) : null;
+  const inObject =
+    pageView &&
+    visitorData &&
+    consent.personalization &&
+    !token &&
+    seen?.context.pageType !== "other"
+      ? seen
+      : null;
+  const pageViewId = inObject ? crypto.randomUUID() : null;
   // The visitor's object answers with the session and the profile as of their last click; KV's
   // copy is read only when the object has no profile (or fails) and time is left.
-  const snapshot: Promise<Lookup<VisitorSnapshot | null>> = visitorData
-    ? deadline.run(() => visitorObject(env, visitorId).state(sessionId, now))
-    : Promise.resolve(SKIPPED);
-  const session = snapshot.then((r) => (r.ok ? { ...r, value: r.value?.session ?? null } : r));
-  const profile = snapshot.then((r): Promise<Lookup<Profile | null>> | Lookup<Profile | null> =>
-    r.ok && r.value?.profile
+  const snapshot:
+    Promise<Lookup<VisitorSnapshot & { planned?: PlannedView | null }>> | Lookup<null> =
+    !visitorData
+      ? SKIPPED
+      : inObject && pageViewId
+        ? deadline.run(() =>
+            visitorObject(env, visitorId).view({
+              visitorId,
+              sessionId,
+              now,
+              consentAt,
+              eventId: pageViewId,
+              configVersion: inObject.active.version,
+              context: inObject.context,
+              consent,
+              pathname: pageUrl.pathname,
+              productSlug: inObject.page.productSlug,
+            }),
+          )
+        : deadline.run(() => visitorObject(env, visitorId).state(sessionId, now));
+  const looked = Promise.resolve(snapshot);
+  const session = looked.then((r) => (r.ok ? { ...r, value: r.value.session } : r));
+  const profile = looked.then((r): Promise<Lookup<Profile | null>> | Lookup<Profile | null> =>
+    r.ok && r.value.profile
       ? { ...r, value: r.value.profile }
       : visitorData
         ? deadline.run(() => readProfile(env.PROFILES, visitorId))
@@ -112,17 +157,17 @@ export async function prepareVisit(
     profile,
     session,
     enabled ? deadline.run(() => loadMerchModel(env.MODELS)) : SKIPPED,
-    snapshot,
-  ]).then(([active, profile, session, model, snapshot]) => {
+    looked,
+  ]).then(([active, profile, session, model, snapshot]): Lookups => {
     // The snapshot carries the visitor's withdrawal, so this costs no extra call.
     const withdrawn =
-      snapshot.ok && isVoidedByWithdrawal(consentAt, snapshot.value?.consentWithdrawnAt ?? null);
+      snapshot.ok && isVoidedByWithdrawal(consentAt, snapshot.value.consentWithdrawnAt);
+    const planned = snapshot.ok ? (snapshot.value.planned ?? null) : null;
     return withdrawn
-      ? { active, profile: SKIPPED, session: SKIPPED, model, withdrawn }
-      : { active, profile, session, model, withdrawn };
+      ? { active, profile: SKIPPED, session: SKIPPED, model, withdrawn, planned: null }
+      : { active, profile, session, model, withdrawn, planned };
   });
 
-  const token = pageUrl.searchParams.get("vt_preview");
   const previewVariant = token ? await verifyPreviewToken(token, now, settings.cookieSecret) : null;
   return {
     url: pageUrl,
@@ -133,8 +178,22 @@ export async function prepareVisit(
     consentAt,
     identity,
     previewVariant,
+    pageViewId,
+    seen,
     lookups,
   };
+}
+
+function seePage(
+  url: URL,
+  headers: Headers,
+  cf: Visit["cf"],
+  isBot: boolean,
+  now: number,
+  active: ActiveConfig,
+): SeenPage {
+  const page = matchPage(url.pathname, active.config.pageRules);
+  return { active, page, context: buildRequestContext({ url, headers, cf, page, isBot, now }) };
 }
 
 /**
@@ -146,6 +205,7 @@ export function settleVisit(visit: Visit, lookups: Lookups): Visit {
   if (!lookups.withdrawn) return visit;
   return {
     ...visit,
+    pageViewId: null,
     consent: { personalization: false, analytics: false, source: "default" },
     identity: {
       visitorId: null,
@@ -167,15 +227,10 @@ export function visitInput(
   active: ActiveConfig,
   headers: Headers,
 ): { page: PageMatch; input: DecisionInput } {
-  const page = matchPage(visit.url.pathname, active.config.pageRules);
-  const context = buildRequestContext({
-    url: visit.url,
-    headers,
-    cf: visit.cf,
-    page,
-    isBot: visit.isBot,
-    now: visit.now,
-  });
+  const { page, context } =
+    visit.seen?.active === active
+      ? visit.seen
+      : seePage(visit.url, headers, visit.cf, visit.isBot, visit.now, active);
   return {
     page,
     input: {
@@ -206,14 +261,10 @@ export function lookupTiming(lookups: Lookups): string[] {
   });
 }
 
-export type Shown = {
-  slots: { slotId: string; variantId: string }[];
-  exposures: { experimentId: string; arm: string }[];
-};
-
 /**
  * The page view, what it showed and to which experiment arms, into the visitor's journey. The
- * object stores nothing when `consentAt` predates the visitor's withdrawal (see track).
+ * object stores nothing when `consentAt` predates the visitor's withdrawal (see track). With
+ * `pageViewId` (the object planned and recorded the page) the record is corrected instead.
  */
 export async function recordVisit(
   env: Env,
@@ -221,28 +272,18 @@ export async function recordVisit(
   ctx: RequestContext,
   shown: Shown,
   consentAt: number | null = null,
+  pageViewId: string | null = null,
 ): Promise<void> {
-  if (!identity.visitorId || !identity.sessionId) return;
-  const event: TrackedEvent = {
-    id: crypto.randomUUID(),
-    type: "page_view",
-    at: ctx.now,
-    sessionId: identity.sessionId,
-    path: ctx.path,
-    pageType: ctx.pageType,
-    productId: ctx.productId,
-    categoryId: ctx.categoryId,
-    channel: ctx.channel,
-    device: ctx.device,
-    valueCents: null,
-    data: {
-      slots: shown.slots.map((s) => ({ slot: s.slotId, variant: s.variantId })),
-      exposures: shown.exposures.map((e) => ({ experiment: e.experimentId, arm: e.arm })),
-      campaign: ctx.campaign,
-      referrerHost: ctx.referrerHost,
-      country: ctx.country,
-      localHour: ctx.localHour,
-    },
-  };
-  await visitorObject(env, identity.visitorId).track(identity.visitorId, [event], consentAt);
+  const { visitorId, sessionId } = identity;
+  if (!visitorId || !sessionId) return;
+  const object = visitorObject(env, visitorId);
+  if (pageViewId) {
+    await object.recordView(visitorId, pageViewEvent(pageViewId, sessionId, ctx, shown), consentAt);
+    return;
+  }
+  await object.track(
+    visitorId,
+    [pageViewEvent(crypto.randomUUID(), sessionId, ctx, shown)],
+    consentAt,
+  );
 }

@@ -20,9 +20,10 @@ export type PageRewrite = {
   headHtml(): string;
   /**
    * Receives each complete JSON-LD block in <head>/<body>, in document order, until it returns
-   * true (it has what it needs): later blocks are then not even buffered.
+   * true (it has what it needs): later blocks are then not even buffered. Absent: the page's
+   * product is already known, and JSON-LD is not watched at all.
    */
-  onJsonLd(text: string): boolean | void;
+  onJsonLd?: (text: string) => boolean | void;
   /**
    * Computes the slots once, when <body> opens, so JSON-LD in <head> is already known.
    * Synchronous on purpose: every lookup is done before the page starts, so no handler ever
@@ -71,21 +72,6 @@ export function rewritePage(
   let jsonLd = "";
   let jsonLdDone = false;
   let rewriter = new HTMLRewriter()
-    .on(JSON_LD, {
-      text(chunk) {
-        if (jsonLdDone) return;
-        if (jsonLd.length <= MAX_JSON_LD) jsonLd += chunk.text;
-        if (!chunk.lastInTextNode) return;
-        const text = jsonLd;
-        jsonLd = "";
-        if (text.length > MAX_JSON_LD) return;
-        try {
-          jsonLdDone = rewrite.onJsonLd(text) === true;
-        } catch (err) {
-          errors.push(`json-ld: ${String(err)}`);
-        }
-      },
-    })
     .on("head", {
       element(head) {
         head.onEndTag((end) => {
@@ -103,6 +89,25 @@ export function rewritePage(
         plan();
       },
     });
+
+  const onJsonLd = rewrite.onJsonLd;
+  if (onJsonLd) {
+    rewriter = rewriter.on(JSON_LD, {
+      text(chunk) {
+        if (jsonLdDone) return;
+        if (jsonLd.length <= MAX_JSON_LD) jsonLd += chunk.text;
+        if (!chunk.lastInTextNode) return;
+        const text = jsonLd;
+        jsonLd = "";
+        if (text.length > MAX_JSON_LD) return;
+        try {
+          jsonLdDone = onJsonLd(text) === true;
+        } catch (err) {
+          errors.push(`json-ld: ${String(err)}`);
+        }
+      },
+    });
+  }
 
   for (const { slotId, selector } of rewrite.selectors) {
     rewriter = rewriter.on(selector, {

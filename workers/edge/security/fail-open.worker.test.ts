@@ -492,7 +492,9 @@ describe("Durable Object faults", () => {
       idFromName: (name: string) => env.VISITOR.idFromName(name),
       get: () => ({
         state: () => new Promise(() => undefined),
+        view: () => new Promise(() => undefined),
         track: () => Promise.resolve({ accepted: 1, duplicates: 0 }),
+        recordView: () => Promise.resolve(),
       }),
     } as unknown as Env["VISITOR"];
     const res = await call(

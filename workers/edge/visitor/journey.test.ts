@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { EventType, TrackedEvent } from "../model/events.ts";
 import { testEvent } from "../model/test-events.ts";
-import { applyEvent, emptyJourney, type JourneyState } from "./journey.ts";
+import { applyEvent, emptyJourney, reviseImpressions, type JourneyState } from "./journey.ts";
 
 let n = 0;
 const ev = (type: EventType, at: number, extra: Partial<TrackedEvent> = {}) =>
@@ -75,5 +75,35 @@ describe("page views", () => {
       ["a", "b", "a"].map((id, i) => ev("page_view", i, { pageType: "product", productId: id })),
     );
     expect(s.session.recentProducts).toEqual(["a", "b"]);
+  });
+});
+
+describe("impressions", () => {
+  const view = (slots: [string, string][], sessionId = "s1") =>
+    ev("page_view", 5, {
+      sessionId,
+      data: { slots: slots.map(([slot, variant]) => ({ slot, variant })) },
+    });
+
+  it("counts what a corrected page view really showed", () => {
+    const planned = view([
+      ["hero", "a"],
+      ["extras", "b"],
+    ]);
+    const state = run([view([["hero", "a"]]), planned]);
+    expect(state.session.impressions).toEqual({ "hero:a": 2, "extras:b": 1 });
+    const shown = {
+      ...planned,
+      data: { ...planned.data, slots: [{ slot: "hero", variant: "a" }] },
+    };
+    expect(reviseImpressions(state, planned, shown).session.impressions).toEqual({ "hero:a": 2 });
+  });
+
+  it("leaves a later session's impressions alone", () => {
+    const earlier = view([["hero", "a"]], "s0");
+    const state = run([earlier, view([["hero", "a"]], "s1")]);
+    expect(reviseImpressions(state, earlier, view([])).session.impressions).toEqual({
+      "hero:a": 1,
+    });
   });
 });

@@ -28,6 +28,40 @@ function freshSession(sessionId: string, now: number, carried: SessionState | nu
   };
 }
 
+/**
+ * A page view's shown slots corrected after the page (it lacked a slot that was planned for
+ * it): the session's impressions, which frequency caps read, count what was really shown.
+ */
+export function reviseImpressions(
+  state: JourneyState,
+  before: TrackedEvent,
+  after: TrackedEvent,
+): JourneyState {
+  if (before.sessionId !== state.session.sessionId) return state;
+  let session = countImpressions(state.session, impressionsOf(before), -1);
+  session = countImpressions(session, impressionsOf(after), 1);
+  return { ...state, session };
+}
+
+/** `slot:variant` for each slot a page view showed. */
+function impressionsOf(event: TrackedEvent): string[] {
+  const slots = Array.isArray(event.data.slots) ? event.data.slots : [];
+  return (slots as { slot?: unknown; variant?: unknown }[])
+    .filter((s) => typeof s.slot === "string" && typeof s.variant === "string")
+    .map((s) => `${s.slot as string}:${s.variant as string}`);
+}
+
+function countImpressions(session: SessionState, keys: string[], by: 1 | -1): SessionState {
+  if (!keys.length) return session;
+  const impressions = { ...session.impressions };
+  for (const key of keys) {
+    const n = (impressions[key] ?? 0) + by;
+    if (n > 0) impressions[key] = n;
+    else delete impressions[key];
+  }
+  return { ...session, impressions };
+}
+
 /** Starts a new session when the session id changed; the cart and recent products carry over. */
 export function enterSession(state: JourneyState, sessionId: string, now: number): JourneyState {
   if (state.session.sessionId === sessionId) return state;
@@ -50,16 +84,7 @@ export function applyEvent(state: JourneyState, event: TrackedEvent): JourneySta
 
   if (event.type === "page_view") {
     session = { ...session, pageViews: session.pageViews + 1 };
-    const slots = Array.isArray(event.data.slots) ? event.data.slots : [];
-    if (slots.length) {
-      const impressions = { ...session.impressions };
-      for (const s of slots as { slot?: unknown; variant?: unknown }[]) {
-        if (typeof s.slot !== "string" || typeof s.variant !== "string") continue;
-        const key = `${s.slot}:${s.variant}`;
-        impressions[key] = (impressions[key] ?? 0) + 1;
-      }
-      session = { ...session, impressions };
-    }
+    session = countImpressions(session, impressionsOf(event), 1);
     if (event.pageType === "checkout") checkoutSeen = true;
   }
   if (

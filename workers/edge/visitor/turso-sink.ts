@@ -26,7 +26,8 @@ function chunks<T>(rows: T[]): T[][] {
 
 /**
  * Writes one flush in a single transaction (libSQL batch): all of it lands or none of it does.
- * Inserts skip rows that exist and counters are absolute, so a repeated flush changes nothing.
+ * Inserts skip rows that exist (events take the payload sent) and counters are absolute, so a
+ * repeated flush changes nothing.
  */
 export async function writeFlush(db: Db, plan: FlushPlan): Promise<void> {
   const statements: BatchItem<"sqlite">[] = consentInserts(db, plan.consents);
@@ -66,8 +67,17 @@ export async function writeFlush(db: Db, plan: FlushPlan): Promise<void> {
       db.insert(identities).values(plan.identity).onConflictDoNothing(),
     );
   }
+  // A page view corrected after the page (visitor-session.ts recordView) brings its new payload.
   for (const rows of chunks(plan.events))
-    statements.push(db.insert(events).values(rows).onConflictDoNothing());
+    statements.push(
+      db
+        .insert(events)
+        .values(rows)
+        .onConflictDoUpdate({
+          target: [events.visitorId, events.eventId],
+          set: { payload: sql`excluded.payload` },
+        }),
+    );
   for (const rows of chunks(plan.sessions))
     statements.push(
       db
