@@ -102,6 +102,15 @@ describe("decision API for single-page shops", () => {
     expect(touchpoints.map((t) => [t.type, t.path])).toEqual([["page_view", productPath]]);
   });
 
+  it("takes the channel from the route's referrer, not from the API call's", async () => {
+    const visitorId = `spa-${crypto.randomUUID()}`.slice(0, 40);
+    const headers = { ...(await consenting(visitorId)), referer: "https://shop.example/" };
+    await decide({ path: "/faq", record: false }, headers); // the config is now in memory
+    await decide({ path: productPath, referrer: "https://www.google.com/" }, headers);
+    const touchpoints = await env.VISITOR.get(env.VISITOR.idFromName(visitorId)).touchpoints();
+    expect(touchpoints.map((t) => [t.path, t.channel])).toEqual([[productPath, "search"]]);
+  });
+
   it("rejects bad routes naming the field", async () => {
     const headers = await consenting();
     const relative = await decide({ path: "p/x" }, headers);

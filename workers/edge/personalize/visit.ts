@@ -111,7 +111,9 @@ export async function prepareVisit(
   // A page whose config is known is planned by the visitor's object, which records the view in
   // the same call: one round trip per page. Not for previews (QA forces variants here), nor for
   // pages the URL rules do not type (only the page's JSON-LD may say which product they show).
-  const seen = known ? seePage(pageUrl, request.headers, cf, bot.isBot, now, known) : null;
+  // Only for the proxy's pages: the SPA API reads the route's referrer, not this request's.
+  const seen =
+    pageView && known ? seePage(pageUrl, request.headers, cf, bot.isBot, now, known) : null;
   const inObject =
     pageView &&
     visitorData &&
