@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { PAGE_TYPES } from "../model/context.ts";
 import { parseInput } from "../errors.ts";
-import { planPage, productIdForPage } from "../personalize/page-plan.ts";
+import { planForProduct, productIdForPage } from "../personalize/page-plan.ts";
 import {
   lookupTiming,
   prepareVisit,
@@ -88,17 +88,21 @@ export const decideApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post
     body.productId ??
     seen.productId ??
     productIdForPage(model, visit.url.pathname, page.productSlug);
-  const context = {
+  const routed = {
     ...seen,
     pageType: body.pageType ?? seen.pageType,
-    productId,
-    categoryId:
-      body.categoryId ??
-      seen.categoryId ??
-      (productId ? (model?.items[productId]?.categoryId ?? null) : null),
+    categoryId: body.categoryId ?? seen.categoryId,
   };
+  const { context, plan } = planForProduct(
+    {
+      active,
+      input: { ...seenInput, context: routed },
+      model,
+      previewVariant: visit.previewVariant,
+    },
+    productId,
+  );
   const input = { ...seenInput, context };
-  const plan = planPage({ active, input, model, previewVariant: visit.previewVariant });
   const decisions = [...plan.slots.values()].map((rendered) => {
     const decided = plan.decision.slots.find((d) => d.slotId === rendered.slotId);
     return {
