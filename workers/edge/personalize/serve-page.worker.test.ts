@@ -166,6 +166,14 @@ describe("personalized pages", () => {
   });
 });
 
+/** A new visitor outside the global holdout (who would get no modules at all). */
+function freshVisitor(): string {
+  let id: string;
+  do id = crypto.randomUUID();
+  while (inHoldout(id, demoConfig.holdout));
+  return id;
+}
+
 describe("one call to the visitor's object per page", () => {
   /** The Worker's bindings with every call to a visitor's object written down by method. */
   function watched() {
@@ -202,7 +210,7 @@ describe("one call to the visitor's object per page", () => {
 
   /** A methodical visitor their object knows, and the config in this isolate's memory. */
   const returning = async () => {
-    const visitorId = crypto.randomUUID();
+    const visitorId = freshVisitor();
     await did(visitorId, "compare");
     await call("/faq");
     return visitorId;
@@ -564,14 +572,6 @@ describe("fail open", () => {
   const slowKv = (ms: number): KVNamespace =>
     ({ get: () => new Promise((r) => setTimeout(() => r(null), ms)) }) as unknown as KVNamespace;
   const brokenKv = { get: () => Promise.reject(new Error("KV down")) } as unknown as KVNamespace;
-
-  /** A new visitor outside the global holdout (who would get no modules at all). */
-  function freshVisitor(): string {
-    let id: string;
-    do id = crypto.randomUUID();
-    while (inHoldout(id, demoConfig.holdout));
-    return id;
-  }
 
   /** A visitor their object has not met yet: only KV's copy knows their profile. */
   async function knownToKvOnly(mode: "methodical") {
