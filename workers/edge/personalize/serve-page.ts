@@ -152,8 +152,10 @@ async function personalize(
   const nonce = CSP_NONCE.exec(origin.headers.get("content-security-policy") ?? "")?.[1];
   const tracked = !context.isBot && (consent.personalization || consent.analytics);
 
+  // A planned page watches only its planned slots: each selector costs matching on every tag.
+  const selectors = slotSelectorsFor(active, context.pageType, previewVariant);
   const { response, outcome } = rewritePage(origin, {
-    selectors: slotSelectorsFor(active, context.pageType, previewVariant),
+    selectors: planned ? selectors.filter((s) => planned.slots.has(s.slotId)) : selectors,
     onJsonLd: planned
       ? undefined
       : (text) => {

@@ -1,0 +1,81 @@
+import { describe, expect, it } from "vitest";
+import { rewritePage, type PageRewrite, type RenderedSlot } from "./page-rewriter.ts";
+
+const slot = (slotId: string, html: string): RenderedSlot => ({
+  slotId,
+  action: "append",
+  html,
+  variantId: `${slotId}-v`,
+  reason: "test",
+});
+
+/** Two slots, one near the top of the page and one after `filler` bytes of markup. */
+function rewrite(): PageRewrite {
+  const slots = new Map([
+    ["top", slot("top", "<b>top</b>")],
+    ["bottom", slot("bottom", "<b>bottom</b>")],
+  ]);
+  return {
+    selectors: [
+      { slotId: "top", selector: "#top" },
+      { slotId: "bottom", selector: "#bottom" },
+    ],
+    headHtml: () => "",
+    plan: () => slots,
+  };
+}
+
+const encoder = new TextEncoder();
+const head = '<html><head></head><body><div id="top"></div>';
+const filler = `<p>${"x".repeat(64 * 1024)}</p>`;
+const tail = '<div id="bottom"></div></body></html>';
+
+/** An origin page sent in pieces; `fail` makes it break after the first two. */
+function originPage(fail = false): Response {
+  const parts = [head, filler, filler, tail];
+  let i = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (fail && i === 2) return controller.error(new Error("origin connection reset"));
+      if (i === parts.length) return controller.close();
+      controller.enqueue(encoder.encode(parts[i++]!));
+    },
+  });
+  return new Response(body, { headers: { "content-type": "text/html" } });
+}
+
+const ids = (slots: RenderedSlot[]) => slots.map((s) => s.slotId);
+
+describe("rewritePage", () => {
+  it("writes the slots and reports them when the document ends", async () => {
+    const { response, outcome } = rewritePage(originPage(), rewrite());
+    const html = await response.text();
+    expect(html).toContain('data-vt-slot="top"');
+    expect(html).toContain("<b>bottom</b>");
+    expect(ids((await outcome).applied)).toEqual(["top", "bottom"]);
+  });
+
+  it("reports the slots written so far when the reader leaves mid-page", async () => {
+    const { response, outcome } = rewritePage(originPage(), rewrite());
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let seen = "";
+    while (!seen.includes("<b>top</b>")) {
+      const { done, value } = await reader.read();
+      expect(done).toBe(false);
+      seen += decoder.decode(value, { stream: true });
+    }
+    await reader.cancel("visitor left");
+    const settled = await outcome;
+    expect(ids(settled.applied)).toEqual(["top"]);
+    expect(settled.errors.some((e) => e.startsWith("stream:"))).toBe(true);
+  });
+
+  it("reports the slots written so far when the origin's stream breaks", async () => {
+    const { response, outcome } = rewritePage(originPage(true), rewrite());
+    await expect(response.text()).rejects.toThrow();
+    const settled = await outcome;
+    expect(ids(settled.applied)).toEqual(["top"]);
+    expect(settled.errors.join(" ")).toContain("origin connection reset");
+  });
+});
