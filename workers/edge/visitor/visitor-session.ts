@@ -147,6 +147,8 @@ export class VisitorSession extends DurableObject<Env> {
   private builder: { state: ProfileState; seq: number; saved: boolean } | null = null;
   /** The profile the hot path was last given, per fold and minute (time alone changes it). */
   private served: { key: string; profile: Profile } | null = null;
+  /** The alarm's time as last set or read here (undefined: not read yet): one read per object. */
+  private alarmAt: number | null | undefined = undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -358,6 +360,7 @@ export class VisitorSession extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    this.alarmAt = null; // this one has fired
     if (this.meta(META.erasing)) {
       await this.erase();
       return;
@@ -473,18 +476,27 @@ export class VisitorSession extends DurableObject<Env> {
     facts: VisitorFacts,
     products: Awaited<ReturnType<typeof productLookup>>,
     store: boolean,
+    /** Rows just stored, in seq order: folded without reading them back when nothing is between. */
+    stored?: readonly StoredRow[],
   ): ProfileState {
     const builder = this.builderOf(facts.id);
-    const rows = this.sql
-      .exec<{ seq: number; body: string }>(
-        "SELECT seq, body FROM touchpoints WHERE seq > ? ORDER BY seq",
-        builder.seq,
-      )
-      .toArray();
+    const rows: readonly StoredRow[] =
+      stored && follows(builder.seq, stored)
+        ? stored
+        : this.sql
+            .exec<{ seq: number; body: string }>(
+              "SELECT seq, body FROM touchpoints WHERE seq > ? ORDER BY seq",
+              builder.seq,
+            )
+            .toArray()
+            .map((r) => ({ seq: r.seq, event: JSON.parse(r.body) as TrackedEvent }));
     if (rows.length) {
-      const events = rows.map((r) => JSON.parse(r.body) as TrackedEvent);
       this.builder = {
-        state: foldEvents(builder.state, events, products),
+        state: foldEvents(
+          builder.state,
+          rows.map((r) => r.event),
+          products,
+        ),
         seq: rows.at(-1)!.seq,
         saved: false,
       };
@@ -516,11 +528,11 @@ export class VisitorSession extends DurableObject<Env> {
    * The profile is current for the visitor's next page: folding takes microseconds per event.
    * A failure here only leaves the fold to the alarm.
    */
-  private async foldForNextPage(): Promise<void> {
+  private async foldForNextPage(stored?: readonly StoredRow[]): Promise<void> {
     const facts = this.facts();
     if (!facts) return;
     try {
-      this.foldNew(facts, await productLookup(this.env.MODELS), false);
+      this.foldNew(facts, await productLookup(this.env.MODELS), false, stored);
     } catch (err) {
       console.warn(JSON.stringify({ msg: "profile fold failed", error: String(err) }));
     }
@@ -536,8 +548,10 @@ export class VisitorSession extends DurableObject<Env> {
 
   /** Alarms are single per object: keep the earliest of what is wanted. */
   private async scheduleAt(at: number): Promise<void> {
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    await this.ctx.storage.setAlarm(at);
+    this.alarmAt = at;
   }
 
   /** Sends unflushed touchpoints to Turso now (the alarm does this on its own). */
@@ -577,6 +591,7 @@ export class VisitorSession extends DurableObject<Env> {
       const rows = id ? await eraseVisitorRecords(createDb(settingsOf(this.env)), [id], null) : 0;
       if (id) await this.env.PROFILES.delete(profileKey(id));
       await this.ctx.storage.deleteAlarm();
+      this.alarmAt = null;
       await this.ctx.storage.deleteAll();
       this.metaCache.clear();
       this.parsedFacts = null;
@@ -589,7 +604,9 @@ export class VisitorSession extends DurableObject<Env> {
       return { status: "erased", rows };
     } catch (err) {
       console.warn(JSON.stringify({ msg: "erasure pending", error: String(err) }));
-      await this.ctx.storage.setAlarm(Date.now() + RETRY_BASE_MS * 5);
+      const retryAt = Date.now() + RETRY_BASE_MS * 5;
+      await this.ctx.storage.setAlarm(retryAt);
+      this.alarmAt = retryAt;
       return { status: "pending", rows: 0 };
     }
   }
@@ -602,11 +619,11 @@ export class VisitorSession extends DurableObject<Env> {
     let journey = this.load(events[0]?.sessionId ?? "unknown", events[0]?.at ?? now);
     if (this.meta(META.erasing))
       return { accepted: 0, duplicates: events.length, session: journey.session };
-    let accepted = 0;
+    const stored: StoredRow[] = [];
     for (const event of [...events].sort((a, b) => a.at - b.at)) {
       // RETURNING tells whether the row is new; rowsWritten also counts index work on conflicts.
-      const inserted = this.sql
-        .exec(
+      const row = this.sql
+        .exec<{ seq: number }>(
           "INSERT INTO touchpoints (event_id, session_id, type, at, body, received_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(event_id) DO NOTHING RETURNING seq",
           event.id,
           event.sessionId,
@@ -615,19 +632,20 @@ export class VisitorSession extends DurableObject<Env> {
           JSON.stringify(event),
           now,
         )
-        .toArray().length;
-      if (!inserted) continue;
-      accepted++;
+        .toArray()[0];
+      if (!row) continue;
+      stored.push({ seq: row.seq, event });
       journey = applyEvent(journey, event);
       this.countSession(event);
     }
-    if (accepted) {
+    if (stored.length) {
       this.save(journey);
       if (!this.facts()) await this.adoptProfile(visitorId);
       this.noteVisitor(visitorId, events);
       await this.scheduleFlush(now);
-      await this.foldForNextPage();
+      await this.foldForNextPage(stored);
     }
+    const accepted = stored.length;
     return { accepted, duplicates: events.length - accepted, session: journey.session };
   }
 
@@ -776,6 +794,13 @@ export class VisitorSession extends DurableObject<Env> {
     this.journey = journey;
     this.setMeta(META.journey, JSON.stringify(journey));
   }
+}
+
+type StoredRow = { seq: number; event: TrackedEvent };
+
+/** `rows` are exactly the touchpoints after `seq`: consecutive, starting right after it. */
+function follows(seq: number, rows: readonly StoredRow[]): boolean {
+  return rows.length > 0 && rows.every((r, i) => r.seq === seq + 1 + i);
 }
 
 type ConsentTableRow = {
