@@ -26,8 +26,8 @@ export type PageRewrite = {
   onJsonLd?: (text: string) => boolean | void;
   /**
    * Computes the slots once: when <body> opens if JSON-LD is watched (so what <head> says is
-   * known), else at the first slot's element. Synchronous on purpose: every lookup is done before the page starts, so no handler ever
-   * suspends the stream.
+   * known), else at the first slot's element. Synchronous on purpose: every lookup is done
+   * before the page starts, so no handler ever suspends the stream.
    */
   plan(): Map<string, RenderedSlot>;
 };
