@@ -26,3 +26,9 @@ export async function consenting(visitorId?: string, extra: string[] = []) {
   if (visitorId) parts.push(await signedCookie("vt_id", visitorId));
   return { cookie: parts.join("; "), "user-agent": BROWSER_UA };
 }
+
+/** The path of the first product page the demo shop's home page links to (through the Worker). */
+export async function demoProductPath(): Promise<string> {
+  const home = await call("/", { headers: { "user-agent": BROWSER_UA } });
+  return /href="(\/p\/[^"]+)"/.exec(home.text)![1]!;
+}

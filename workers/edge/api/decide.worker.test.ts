@@ -1,17 +1,10 @@
-import {
-  createScheduledController,
-  env,
-  createExecutionContext,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import demoConfig from "../../../seeds/config/demo-config.json";
-import { forgetMerchModel } from "../catalog/model-store.ts";
-import { forgetActiveConfig } from "../config/config-store.ts";
 import { inHoldout } from "../decide/index.ts";
-import worker from "../index.ts";
 import { testEvent } from "../model/test-events.ts";
-import { ADMIN, BROWSER_UA, call, consenting } from "../test-support.ts";
+import { publishConfig, publishModel } from "../security/fixtures.ts";
+import { BROWSER_UA, call, consenting, demoProductPath } from "../test-support.ts";
 
 type Answer = {
   mode: string;
@@ -38,20 +31,10 @@ function injected(html: string): string[] {
 let productPath = "";
 
 beforeAll(async () => {
-  const published = await call("/__vitrine/v1/admin/config", {
-    method: "POST",
-    headers: ADMIN,
-    body: JSON.stringify(demoConfig),
-  });
-  expect(published.status).toBe(201);
-  forgetActiveConfig();
+  await publishConfig(demoConfig);
   // Rankings and product cards, so modules with product lists render.
-  const ctx = createExecutionContext();
-  await worker.scheduled!(createScheduledController({ cron: "*/15 * * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
-  forgetMerchModel();
-  const home = await call("/", { headers: { "user-agent": BROWSER_UA } });
-  productPath = /href="(\/p\/[^"]+)"/.exec(home.text)![1]!;
+  await publishModel();
+  productPath = await demoProductPath();
 });
 
 describe("decision API for single-page shops", () => {

@@ -1,31 +1,18 @@
-import {
-  createExecutionContext,
-  createScheduledController,
-  env,
-  SELF,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { env, SELF } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import demoConfig from "../../../seeds/config/demo-config.json";
 import { forgetMerchModel } from "../catalog/model-store.ts";
 import { forgetActiveConfig } from "../config/config-store.ts";
-import worker from "../index.ts";
-import { ADMIN, BROWSER_UA, call, consenting, SHOP } from "../test-support.ts";
+import { publishConfig, publishModel } from "../security/fixtures.ts";
+import { BROWSER_UA, call, consenting, demoProductPath, SHOP } from "../test-support.ts";
 
 let productPath = "";
 
 beforeAll(async () => {
-  const published = await call("/__vitrine/v1/admin/config", {
-    method: "POST",
-    headers: ADMIN,
-    body: JSON.stringify(demoConfig),
-  });
-  expect(published.status).toBe(201);
-  const ctx = createExecutionContext();
-  await worker.scheduled!(createScheduledController({ cron: "*/15 * * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
-  const home = await call("/", { headers: { "user-agent": BROWSER_UA } });
-  productPath = /href="(\/p\/[^"]+)"/.exec(home.text)![1]!;
+  await publishConfig(demoConfig);
+  // Rankings and product cards, so modules with product lists render.
+  await publishModel();
+  productPath = await demoProductPath();
 });
 
 describe("many requests at once in one isolate", () => {

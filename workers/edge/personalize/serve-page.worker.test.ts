@@ -5,7 +5,6 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { eq } from "drizzle-orm";
-import { serializeSigned } from "hono/utils/cookie";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { consents } from "../../../schema/index.ts";
 import demoConfig from "../../../seeds/config/demo-config.json";
@@ -20,32 +19,10 @@ import { settingsOf } from "../settings.ts";
 import { publishModel } from "../security/fixtures.ts";
 import { profileKey } from "./profile-store.ts";
 import { profile as testProfile } from "../decide/test-fixtures.ts";
+import { ADMIN, call, consenting, demoProductPath, SHOP, signedCookie } from "../test-support.ts";
 
-const SHOP = "https://shop.example";
 const demoCss = inject("demoCss");
 const SECRET = env.COOKIE_SECRET;
-const ADMIN = { authorization: `Bearer ${env.ADMIN_TOKEN}` };
-
-async function call(path: string, init: RequestInit = {}, bindings: Env = env) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(SHOP + path, init), bindings, ctx);
-  const text = await res.text();
-  await waitOnExecutionContext(ctx);
-  return { res, text, status: res.status, headers: res.headers };
-}
-
-const cookie = async (name: string, value: string) =>
-  (await serializeSigned(name, value, SECRET)).split(";")[0]!;
-
-/** A browser that said yes to personalization, optionally as a known visitor. */
-async function consenting(visitorId?: string, extra: string[] = []) {
-  const parts = [await cookie("vt_consent", `p1.a1.${Date.now()}`), ...extra];
-  if (visitorId) parts.push(await cookie("vt_id", visitorId));
-  return {
-    cookie: parts.join("; "),
-    "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36",
-  };
-}
 
 function profile(visitorId: string, extra: Partial<Profile>): Profile {
   return testProfile({ visitorId, updatedAt: Date.now(), valueTier: "none", ...extra });
@@ -85,8 +62,7 @@ beforeAll(async () => {
   await publishModel();
   await did(methodicalId, "compare");
   await did(spontaneousId, "promo_click");
-  const home = await call("/");
-  productPath = /href="(\/p\/[^"]+)"/.exec(home.text)![1]!;
+  productPath = await demoProductPath();
 });
 
 describe("personalized pages", () => {
@@ -136,7 +112,7 @@ describe("personalized pages", () => {
 
   it("records the page view in the visitor's journey after the page is sent", async () => {
     const visitorId = "33333333-cccc-4ccc-8ccc-333333333333";
-    const sid = await cookie("vt_sid", `sess-${visitorId.slice(0, 8)}~${Date.now()}`);
+    const sid = await signedCookie("vt_sid", `sess-${visitorId.slice(0, 8)}~${Date.now()}`);
     const { text } = await call(productPath, { headers: await consenting(visitorId, [sid]) });
     const productId = /data-product-id="(p-\d{4})"/.exec(text)![1]!;
     const { session: state } = await env.VISITOR.get(env.VISITOR.idFromName(visitorId)).state(
@@ -236,7 +212,7 @@ describe("one call to the visitor's object per page", () => {
     try {
       const visitorId = await returning();
       const { calls, bindings } = watched();
-      const sid = await cookie("vt_sid", `sess-ghost~${Date.now()}`);
+      const sid = await signedCookie("vt_sid", `sess-ghost~${Date.now()}`);
       const { text } = await call(
         productPath,
         { headers: await consenting(visitorId, [sid]) },
@@ -323,7 +299,7 @@ describe("identity and consent", () => {
     const sessionCookieOf = (res: Response) =>
       res.headers.getSetCookie().find((c) => c.startsWith("vt_sid="));
     const stampedAt = async (ms: number) =>
-      consenting(visitorId, [await cookie("vt_sid", `${session}~${ms}`)]);
+      consenting(visitorId, [await signedCookie("vt_sid", `${session}~${ms}`)]);
 
     const fresh = await call(productPath, { headers: await stampedAt(Date.now() - 5_000) });
     expect(fresh.headers.get("x-vitrine")).toBe("personalized");

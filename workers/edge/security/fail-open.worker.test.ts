@@ -4,7 +4,7 @@ import { forgetMerchModel } from "../catalog/model-store.ts";
 import { CONFIG_POINTER, configKey, forgetActiveConfig } from "../config/config-store.ts";
 import worker from "../index.ts";
 import { profileKey } from "../personalize/profile-store.ts";
-import { call, consenting } from "../test-support.ts";
+import { call, consenting, demoProductPath } from "../test-support.ts";
 import {
   controlledBody,
   fakeOriginEnv,
@@ -74,8 +74,7 @@ beforeAll(async () => {
   goodVersion = await publishConfig(CONFIG);
   await publishModel();
   await putProfile(profileOf(known, { topMode: "methodical" }));
-  const home = await call("/");
-  productPath = /href="(\/p\/[^"]+)"/.exec(home.text)![1]!;
+  productPath = await demoProductPath();
 });
 
 /** A product page of the demo shop (the real origin). */
