@@ -122,13 +122,15 @@ function measureScoring(items: number, requests: number) {
   const d0 = performance.now();
   const decoded = decodeModel(JSON.parse(manifestJson), shards);
   const decodeMs = performance.now() - d0;
+  // Catalog ids from the trained model: the decoded one meets its ids only as scoring asks.
+  const ids = Array.from({ length: model.size }, (_, i) => model.idOf(i)!);
   const facts = new Map<string, ItemFacts>(
-    decoded.items.map((id, i) => [
+    ids.map((id, i) => [
       id,
       { name: `Item ${id}`, categoryId: `c${Math.floor(i / 50)}`, stock: i % 17 ? 5 : 0 },
     ]),
   );
-  const popular = decoded.items.slice(0, 100);
+  const popular = ids.slice(0, 100);
   const ctx = {
     model: decoded,
     facts: (id: string) => facts.get(id),
@@ -136,7 +138,7 @@ function measureScoring(items: number, requests: number) {
     popular,
   };
   const r = rng(3);
-  const pick = () => decoded.items[Math.floor(r() * decoded.items.length)]!;
+  const pick = () => ids[Math.floor(r() * ids.length)]!;
   const slots = [
     "recommended",
     "similar",

@@ -16,17 +16,62 @@ import {
 export const LIST_NAMES = ["similar", "together", "personal", "accessories"] as const;
 export type ListName = (typeof LIST_NAMES)[number];
 
-/** A trained recommendation model as the edge scores from it. */
+/**
+ * A trained recommendation model as the edge scores from it. Items are numbered 0..size-1;
+ * ids are reached through `idOf`/`indexOf`, so a published model can answer from its binary
+ * form as stored (codec.ts) without building a list or map of every id first.
+ */
 export type RecoModel = {
   version: string;
   createdAt: number;
-  items: string[];
-  index: Map<string, number>;
+  size: number;
+  /** The id of item `i`; undefined outside the model. */
+  idOf(i: number): string | undefined;
+  /** The number of item `id`; undefined when the model does not know it. */
+  indexOf(id: string): number | undefined;
   lists: Record<ListName, NeighbourList>;
   /** Recent decayed popularity, max 1: fallback order and tie-breaks. */
   popularity: Float32Array;
   info: ModelInfo;
 };
+
+/** A model whose ids are a list in memory (training, evaluation, tests). */
+export function modelOf(
+  items: readonly string[],
+  parts: Omit<RecoModel, "size" | "idOf" | "indexOf">,
+): RecoModel {
+  const index = new Map(items.map((id, i) => [id, i]));
+  return { ...parts, size: items.length, idOf: (i) => items[i], indexOf: (id) => index.get(id) };
+}
+
+/**
+ * Item `i`'s neighbours in `list`, strongest first. Entries are checked here, where they are
+ * read, and not when a model is loaded (which then costs no pass over it): a damaged model
+ * gives fewer neighbours, never an item outside it or a weight that is not a number.
+ */
+export function eachNeighbour(
+  model: RecoModel,
+  list: ListName,
+  i: number,
+  visit: (id: string, weight: number) => void,
+): void {
+  const l = model.lists[list];
+  const start = l.offsets[i];
+  const end = Math.min(l.offsets[i + 1] ?? 0, l.idx.length);
+  if (start === undefined) return;
+  for (let p = start; p < end; p++) {
+    const id = model.idOf(l.idx[p]!);
+    const w = l.weight[p]!;
+    if (id !== undefined && Number.isFinite(w)) visit(id, w);
+  }
+}
+
+/** Item `id`'s popularity, 0 when unknown (or damaged). */
+export function popularityOf(model: RecoModel, id: string): number {
+  const i = model.indexOf(id);
+  const p = i === undefined ? 0 : (model.popularity[i] ?? 0);
+  return Number.isFinite(p) ? p : 0;
+}
 
 export type ModelInfo = {
   /** Items covered by the closed-form EASE model (0: co-occurrence only). */
@@ -77,15 +122,13 @@ export function buildModel(
     popularity,
     options.neighbours.k,
   );
-  return {
+  return modelOf(counts.index.ids.slice(), {
     version: meta.version,
     createdAt: meta.createdAt,
-    items: counts.index.ids.slice(),
-    index: new Map(counts.index.ids.map((id, i) => [id, i])),
     lists: { similar, together, personal, accessories },
     popularity,
     info: { easeItems: ease?.items ?? 0, pairs: counts.pairs.size },
-  };
+  });
 }
 
 /**
@@ -159,11 +202,8 @@ export function trainFromInteractions(
 
 /** Neighbours of `item` in `list`, strongest first (ids and normalized weights). */
 export function neighboursOf(model: RecoModel, list: ListName, item: string): [string, number][] {
-  const i = model.index.get(item);
-  if (i === undefined) return [];
-  const l = model.lists[list];
+  const i = model.indexOf(item);
   const out: [string, number][] = [];
-  for (let p = l.offsets[i]!; p < l.offsets[i + 1]!; p++)
-    out.push([model.items[l.idx[p]!]!, l.weight[p]!]);
+  if (i !== undefined) eachNeighbour(model, list, i, (id, w) => out.push([id, w]));
   return out;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { CorruptModelError, decodeModel, encodeModel } from "./codec.ts";
+import { CorruptModelError, decodeModel, encodeModel, verifyModel } from "./codec.ts";
 import type { Interaction } from "./interactions.ts";
-import { neighboursOf, trainFromInteractions, type CatalogFacts } from "./model.ts";
+import { modelOf, neighboursOf, trainFromInteractions, type CatalogFacts } from "./model.ts";
 import { recommend, type ItemFacts, type ScoreContext, type ScoreRequest } from "./score.ts";
 
 // Watches w1..w4 (w3 sold out), straps s1 (fits w1), shoes r1, r2.
@@ -78,15 +78,13 @@ describe("recommend", () => {
       idx: new Uint32Array([1, 2, 3, 4]),
       weight: new Float32Array([1, 0.9, 0.8, 0.7]),
     };
-    const hand = {
+    const hand = modelOf(items, {
       version: "hand",
       createdAt: 0,
-      items,
-      index: new Map(items.map((id, i) => [id, i])),
       lists: { similar: empty, together: empty, accessories: empty, personal },
       popularity: new Float32Array(5),
       info: { easeItems: 0, pairs: 0 },
-    };
+    });
     const cat = (id: string): ItemFacts => ({ name: id, categoryId: id[0]!, stock: 1 });
     const c: ScoreContext = { model: hand, facts: cat, popularIn: () => [], popular: [] };
     // A second A item keeps 0.7 of its score: a2 (0.63) loses to b1 (0.7), then beats a3 (0.56).
@@ -134,34 +132,79 @@ describe("recommend", () => {
 });
 
 describe("model codec", () => {
+  const ids = Object.keys(facts);
+  const lists = ["similar", "together", "personal", "accessories"] as const;
+  /** One shard's words, to damage in place. */
+  const wordsOf = (shards: ArrayBuffer[]) => new Uint32Array(shards[0]!);
+
   it("round-trips a model through small shards", () => {
     const { manifest, shards } = encodeModel(model, { recall: 0.5 }, 64);
     expect(shards.length).toBeGreaterThan(1);
     expect(shards.every((s) => s.byteLength <= 64)).toBe(true);
     const back = decodeModel(JSON.parse(JSON.stringify(manifest)), shards);
-    for (const list of ["similar", "together", "personal", "accessories"] as const)
-      for (const id of Object.keys(facts))
+    for (const list of lists)
+      for (const id of ids)
         expect(neighboursOf(back, list, id)).toEqual(neighboursOf(model, list, id));
     expect([...back.popularity]).toEqual([...model.popularity]);
+    expect(back.size).toBe(model.size);
+    for (const id of ids) expect(back.idOf(back.indexOf(id)!)).toBe(id);
+    expect(back.indexOf("not-in-the-model")).toBeUndefined();
+    expect(back.idOf(model.size)).toBeUndefined();
+    expect(() => verifyModel(back)).not.toThrow();
   });
 
-  it("refuses missing, truncated or tampered models", () => {
+  it("reads a one-shard model in place and finds ids in any script", () => {
+    const names = ["zegarek-ż", "時計", "w1"];
+    const named = trainFromInteractions(
+      [],
+      names.map((id) => ({ id, priceCents: 100, accessoryFor: [] })),
+    );
+    const { manifest, shards } = encodeModel(named);
+    expect(shards).toHaveLength(1);
+    const back = decodeModel(manifest, shards);
+    expect(back.popularity.buffer).toBe(shards[0]);
+    expect(names.map((id) => back.indexOf(id))).toEqual(names.map((id) => named.indexOf(id)));
+    expect(names.map((id) => back.idOf(back.indexOf(id)!))).toEqual(names);
+  });
+
+  it("refuses models whose sizes show them missing, truncated or mixed up", () => {
     const { manifest, shards } = encodeModel(model, {}, 64);
     expect(() => decodeModel(null, shards)).toThrow(CorruptModelError);
+    expect(() => decodeModel({ ...manifest, format: 1 }, shards)).toThrow(/format/);
     expect(() => decodeModel(manifest, shards.slice(1))).toThrow(CorruptModelError);
     expect(() => decodeModel(manifest, [...shards.slice(0, -1), null])).toThrow(CorruptModelError);
     const short = [...shards.slice(0, -1), shards.at(-1)!.slice(4)];
     expect(() => decodeModel(manifest, short)).toThrow(CorruptModelError);
-    // An index pointing past the catalog.
-    const whole = new Uint8Array(shards.reduce((n, s) => n + s.byteLength, 0));
-    let at = 0;
-    for (const s of shards) {
-      whole.set(new Uint8Array(s), at);
-      at += s.byteLength;
-    }
-    const n = manifest.items.length;
-    const words = new Uint32Array(whole.buffer);
-    words[n + (n + 1)] = 999_999; // first idx of the first list
-    expect(() => decodeModel({ ...manifest, shards: 1 }, [whole.buffer])).toThrow(/bad neighbour/);
+    expect(() => decodeModel({ ...manifest, items: manifest.items + 1 }, shards)).toThrow(/sizes/);
+  });
+
+  it("never reads a damaged entry as a neighbour, and verifyModel finds it", () => {
+    const { manifest, shards } = encodeModel(model);
+    const n = manifest.items;
+    const words = wordsOf(shards);
+    const first = words[n + (n + 1)]!; // the first neighbour of the first list
+    words[n + (n + 1)] = 999_999;
+    const damaged = decodeModel(manifest, shards);
+    // The item whose list starts at that first position.
+    const { offsets } = model.lists.similar;
+    const owner = model.idOf(offsets.findIndex((_, i) => offsets[i + 1]! > 0))!;
+    const expected = neighboursOf(model, "similar", owner);
+    expect(neighboursOf(damaged, "similar", owner)).toEqual(expected.slice(1));
+    expect(() => verifyModel(damaged)).toThrow(/bad neighbour/);
+    words[n + (n + 1)] = first;
+    expect(() => verifyModel(decodeModel(manifest, shards))).not.toThrow();
+  });
+
+  it("never answers a lookup with the wrong item when the id table is damaged", () => {
+    const { manifest, shards } = encodeModel(model);
+    const { items: n, nnz, slots } = manifest;
+    const tableAt = n + lists.reduce((s, l) => s + n + 1 + 2 * nnz[l], 0) + n + 1;
+    const words = wordsOf(shards);
+    // Every slot points at item 0: lookups of other ids miss, none returns item 0 for them.
+    for (let s = 0; s < slots; s++) words[tableAt + s] = 1;
+    const damaged = decodeModel(manifest, shards);
+    const first = model.idOf(0)!;
+    for (const id of ids) expect(damaged.indexOf(id)).toBe(id === first ? 0 : undefined);
+    expect(() => verifyModel(damaged)).toThrow(/bad id/);
   });
 });

@@ -1,4 +1,4 @@
-import type { ListName, RecoModel } from "./model.ts";
+import { eachNeighbour, popularityOf, type ListName, type RecoModel } from "./model.ts";
 
 /** The recommendation slots a template can ask for. */
 export const RECO_SLOTS = [
@@ -162,14 +162,12 @@ export function recommend(ctx: ScoreContext, req: ScoreRequest): Recommendation[
     for (const anchor of p.anchors) {
       if (seenAnchor.has(anchor.id)) continue;
       seenAnchor.add(anchor.id);
-      const i = model.index.get(anchor.id);
+      const i = model.indexOf(anchor.id);
       if (i === undefined) continue;
       const name = ctx.facts(anchor.id)?.name ?? null;
-      for (const [list, listWeight] of p.lists) {
-        const l = model.lists[list];
-        for (let q = l.offsets[i]!; q < l.offsets[i + 1]!; q++) {
-          const id = model.items[l.idx[q]!]!;
-          const s = anchor.weight * listWeight * l.weight[q]!;
+      for (const [list, listWeight] of p.lists)
+        eachNeighbour(model, list, i, (id, weight) => {
+          const s = anchor.weight * listWeight * weight;
           const entry = scores.get(id);
           if (!entry)
             scores.set(id, { score: s, best: s, reason: name ? anchor.reason(name) : null });
@@ -180,8 +178,7 @@ export function recommend(ctx: ScoreContext, req: ScoreRequest): Recommendation[
               entry.reason = name ? anchor.reason(name) : entry.reason;
             }
           }
-        }
-      }
+        });
     }
   }
 
@@ -189,7 +186,7 @@ export function recommend(ctx: ScoreContext, req: ScoreRequest): Recommendation[
   for (const [id, e] of scores) {
     if (!allowed(id)) continue;
     // A little popularity breaks ties between equally related items.
-    const pop = model ? (model.popularity[model.index.get(id)!] ?? 0) : 0;
+    const pop = model ? popularityOf(model, id) : 0;
     candidates.push({ id, score: e.score + 1e-3 * pop, reason: e.reason });
   }
   candidates.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1));

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { modelVersions } from "../../../schema/index.ts";
 import type { Db } from "../db/client.ts";
-import { decodeModel, type Encoded, type Manifest } from "../recommend/codec.ts";
+import { decodeModel, verifyModel, type Encoded, type Manifest } from "../recommend/codec.ts";
 import type { RecoModel } from "../recommend/model.ts";
 
 /**
@@ -17,8 +17,15 @@ export const shardKey = (version: string, i: number) => `${modelPrefix(version)}
 /** Published versions kept in KV (the serving one included); older ones are deleted from KV. */
 export const KEEP_VERSIONS = 3;
 
-/** Reads and checks a stored model; null when it is missing or does not decode. */
-export async function readModel(kv: KVNamespace, version: string): Promise<RecoModel | null> {
+/**
+ * Reads a stored model; null when it is missing or its sizes are wrong. `verify` also checks
+ * every entry (verifyModel): a pass over the whole model, not for the hot path.
+ */
+export async function readModel(
+  kv: KVNamespace,
+  version: string,
+  { verify = false } = {},
+): Promise<RecoModel | null> {
   const manifest = await kv.get<Manifest>(manifestKey(version), "json").catch(() => null);
   if (!manifest || !Number.isInteger(manifest.shards) || manifest.shards < 0) return null;
   const shards = await Promise.all(
@@ -27,7 +34,9 @@ export async function readModel(kv: KVNamespace, version: string): Promise<RecoM
     ),
   );
   try {
-    return decodeModel(manifest, shards);
+    const model = decodeModel(manifest, shards);
+    if (verify) verifyModel(model);
+    return model;
   } catch {
     return null;
   }
@@ -50,7 +59,7 @@ export async function publishModel(
     version,
     status: "pending",
     kvPrefix: modelPrefix(version),
-    items: manifest.items.length,
+    items: manifest.items,
     metrics: manifest.metrics,
     createdAt: now,
   });
@@ -74,7 +83,7 @@ export async function recordRejected(db: Db, manifest: Manifest, now: number): P
     version: manifest.version,
     status: "rejected",
     kvPrefix: modelPrefix(manifest.version),
-    items: manifest.items.length,
+    items: manifest.items,
     metrics: manifest.metrics,
     createdAt: now,
   });
@@ -99,7 +108,7 @@ export class RollbackError extends Error {}
 
 /**
  * Serves an earlier model again: `version` if given, else the newest superseded one still in
- * KV. The target is decoded in full before the pointer flips, so a rollback can never point
+ * KV. The target is read and checked in full before the pointer flips, so a rollback can never point
  * the edge at a broken model. Admin-callable (mount behind the admin token).
  */
 export async function rollbackModel(
@@ -124,8 +133,8 @@ export async function rollbackModel(
       if (version) throw new RollbackError(`version ${to} was never served`);
       continue;
     }
-    if (!(await readModel(kv, to))) {
-      if (version) throw new RollbackError(`version ${to} is no longer stored`);
+    if (!(await readModel(kv, to, { verify: true }))) {
+      if (version) throw new RollbackError(`version ${to} is missing from KV or damaged`);
       continue;
     }
     await kv.put(MODEL_POINTER, to);

@@ -206,7 +206,7 @@ async function run(
   const metrics: Record<string, number> = {
     events: batch.length,
     interactions: fresh.length,
-    items: candidate.items.length,
+    items: candidate.size,
     pairs: candidate.info.pairs,
     easeItems: candidate.info.easeItems,
     holdoutCases: cases.length,
@@ -318,7 +318,7 @@ function recallAt(model: RecoModel, cases: EvalCase[], k: number): number {
     cases,
     cases.map((c) => rank(c.history, k)),
     [k],
-    model.items.length,
+    model.size,
   ).at[k]!.recall;
 }
 

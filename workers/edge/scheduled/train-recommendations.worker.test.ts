@@ -23,7 +23,7 @@ import { context as requestContext } from "../decide/test-fixtures.ts";
 import worker from "../index.ts";
 import { ADMIN, call } from "../test-support.ts";
 import type { SessionState } from "../model/profile.ts";
-import { encodeModel } from "../recommend/codec.ts";
+import { decodeModel, encodeModel } from "../recommend/codec.ts";
 import { accumulate, COOCCURRENCE_DEFAULTS, emptyCounts } from "../recommend/cooccurrence.ts";
 import { interactionsOf } from "../recommend/interactions.ts";
 import { neighboursOf, trainFromInteractions } from "../recommend/model.ts";
@@ -285,6 +285,23 @@ describe("publishing and rollback", () => {
     expect(refused.status).toBe(409);
     expect(JSON.parse(refused.text).message).toMatch(/never served/);
     expect(JSON.parse((await rollback({ version: 7 })).text).message).toMatch(/^version:/);
+  });
+
+  it("refuses to roll back to a version whose entries are damaged", async () => {
+    const damaged = tiny("dmg-1", ["tr-a", "tr-b"]);
+    const whole = encodeModel(decodeModel(damaged.manifest, damaged.shards));
+    const n = whole.manifest.items;
+    new Uint32Array(whole.shards[0]!)[n + (n + 1)] = 999_999; // a neighbour past the catalog
+    await publishModel(env.MODELS, db, whole, NOW + 2e10, 3);
+    await publishModel(env.MODELS, db, tiny("dmg-2", ["tr-a", "tr-c"]), NOW + 2e10 + 1, 3);
+    const refused = await call("/__vitrine/v1/admin/models/rollback", {
+      method: "POST",
+      headers: { ...ADMIN, "content-type": "application/json" },
+      body: JSON.stringify({ version: "dmg-1" }),
+    });
+    expect(refused.status).toBe(409);
+    expect(JSON.parse(refused.text).message).toMatch(/dmg-1 is missing from KV or damaged/);
+    expect(await env.MODELS.get(MODEL_POINTER)).toBe("dmg-2");
   });
 
   it("serves popularity, without errors, when the model is missing or corrupt", async () => {
