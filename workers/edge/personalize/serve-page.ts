@@ -155,7 +155,6 @@ async function personalize(
   // A planned page watches only its planned slots: each selector costs matching on every tag.
   const selectors = slotSelectorsFor(active, context.pageType, previewVariant);
   const { response, outcome } = rewritePage(origin, {
-    signal: c.req.raw.signal,
     selectors: planned ? selectors.filter((s) => planned.slots.has(s.slotId)) : selectors,
     onJsonLd: planned
       ? undefined

@@ -233,32 +233,6 @@ describe("one call to the visitor's object per page", () => {
     }
   });
 
-  it("records nothing shown when the visitor leaves before the page's body was read", async () => {
-    const visitorId = await returning();
-    const { calls, bindings } = watched();
-    const sid = await signedCookie("vt_sid", `sess-gone~${Date.now()}`);
-    const left = new AbortController();
-    const ctx = createExecutionContext();
-    const res = await worker.fetch(
-      new Request(`${SHOP}${productPath}`, {
-        headers: await consenting(visitorId, [sid]),
-        signal: left.signal,
-      }),
-      bindings,
-      ctx,
-    );
-    expect(res.headers.get("x-vitrine")).toBe("personalized");
-    // The runtime drops such a body without cancelling it: only the request's signal tells.
-    left.abort("visitor left");
-    await waitOnExecutionContext(ctx);
-    expect(calls).toEqual(["view", "recordView"]);
-    const { view, slots, object } = await lastView(visitorId);
-    expect(view.path).toBe(productPath);
-    expect(slots).toEqual([]);
-    const { session } = await object.state("sess-gone", Date.now());
-    expect(session.impressions).toEqual({});
-  });
-
   it("keeps the page view but nothing shown when the shop answers with an error", async () => {
     const visitorId = await returning();
     const { calls, bindings } = watched();

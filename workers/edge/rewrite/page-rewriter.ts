@@ -30,11 +30,6 @@ export type PageRewrite = {
    * before the page starts, so no handler ever suspends the stream.
    */
   plan(): Map<string, RenderedSlot>;
-  /**
-   * Aborts when the visitor goes away (the incoming request's signal). A page dropped before
-   * its body was read is never cancelled through the stream, so only this settles it.
-   */
-  signal?: AbortSignal;
 };
 
 export type RewriteOutcome = {
@@ -71,19 +66,8 @@ export function rewritePage(
     }
     return planned;
   };
-  let resolve!: (outcome: RewriteOutcome) => void;
-  const outcome = new Promise<RewriteOutcome>((r) => (resolve = r));
-  let settled = false;
-  const finish = (error?: unknown) => {
-    if (settled) return;
-    settled = true;
-    if (error !== undefined) errors.push(`stream: ${String(error)}`);
-    resolve({ applied, errors });
-  };
-  const abort = (reason: unknown) => finish(reason ?? "aborted");
-  const { signal } = rewrite;
-  if (signal?.aborted) abort(signal.reason);
-  else signal?.addEventListener("abort", () => abort(signal.reason), { once: true });
+  let finish!: (outcome: RewriteOutcome) => void;
+  const outcome = new Promise<RewriteOutcome>((resolve) => (finish = resolve));
 
   let jsonLd = "";
   let jsonLdDone = false;
@@ -145,11 +129,14 @@ export function rewritePage(
 
   rewriter = rewriter.onDocument({
     end() {
-      finish();
+      finish({ applied, errors });
     },
   });
   if (!response.body) return { response: rewriter.transform(response), outcome };
-  const body = settleOnAbort(response.body, abort);
+  const body = settleOnAbort(response.body, (err) => {
+    errors.push(`stream: ${String(err)}`);
+    finish({ applied, errors });
+  });
   return { response: rewriter.transform(new Response(body, response)), outcome };
 }
 
