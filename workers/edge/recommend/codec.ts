@@ -25,8 +25,9 @@ export type Manifest = {
   /** Number of items. */
   items: number;
   nnz: Record<ListName, number>;
-  /** Bytes of UTF-8 ids and slots in the id table (a power of two). */
+  /** Bytes of the ids, UTF-8. */
   idBytes: number;
+  /** Slots in the id table (a power of two, at least twice the items). */
   slots: number;
   byteLength: number;
   shards: number;

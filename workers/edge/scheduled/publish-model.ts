@@ -108,8 +108,9 @@ export class RollbackError extends Error {}
 
 /**
  * Serves an earlier model again: `version` if given, else the newest superseded one still in
- * KV. The target is read and checked in full before the pointer flips, so a rollback can never point
- * the edge at a broken model. Admin-callable (mount behind the admin token).
+ * KV. Every entry of the target is checked before the pointer flips, so a rollback can never
+ * point the edge at a damaged model. Behind the admin token
+ * (`POST /__vitrine/v1/admin/models/rollback`).
  */
 export async function rollbackModel(
   kv: KVNamespace,
