@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { CorruptModelError, decodeModel, encodeModel, verifyModel } from "./codec.ts";
 import type { Interaction } from "./interactions.ts";
-import { modelOf, neighboursOf, trainFromInteractions, type CatalogFacts } from "./model.ts";
+import {
+  LIST_NAMES,
+  modelOf,
+  neighboursOf,
+  trainFromInteractions,
+  type CatalogFacts,
+} from "./model.ts";
 import { recommend, type ItemFacts, type ScoreContext, type ScoreRequest } from "./score.ts";
 
 // Watches w1..w4 (w3 sold out), straps s1 (fits w1), shoes r1, r2.
@@ -133,7 +139,6 @@ describe("recommend", () => {
 
 describe("model codec", () => {
   const ids = Object.keys(facts);
-  const lists = ["similar", "together", "personal", "accessories"] as const;
   /** One shard's words, to damage in place. */
   const wordsOf = (shards: ArrayBuffer[]) => new Uint32Array(shards[0]!);
 
@@ -142,7 +147,7 @@ describe("model codec", () => {
     expect(shards.length).toBeGreaterThan(1);
     expect(shards.every((s) => s.byteLength <= 64)).toBe(true);
     const back = decodeModel(JSON.parse(JSON.stringify(manifest)), shards);
-    for (const list of lists)
+    for (const list of LIST_NAMES)
       for (const id of ids)
         expect(neighboursOf(back, list, id)).toEqual(neighboursOf(model, list, id));
     expect([...back.popularity]).toEqual([...model.popularity]);
@@ -198,7 +203,7 @@ describe("model codec", () => {
   it("never answers a lookup with the wrong item when the id table is damaged", () => {
     const { manifest, shards } = encodeModel(model);
     const { items: n, nnz, slots } = manifest;
-    const tableAt = n + lists.reduce((s, l) => s + n + 1 + 2 * nnz[l], 0) + n + 1;
+    const tableAt = n + LIST_NAMES.reduce((s, l) => s + n + 1 + 2 * nnz[l], 0) + n + 1;
     const words = wordsOf(shards);
     // Every slot points at item 0: lookups of other ids miss, none returns item 0 for them.
     for (let s = 0; s < slots; s++) words[tableAt + s] = 1;
