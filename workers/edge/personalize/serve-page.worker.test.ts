@@ -1,6 +1,7 @@
 import {
   createExecutionContext,
   runDurableObjectAlarm,
+  runInDurableObject,
   env,
   waitOnExecutionContext,
 } from "cloudflare:test";
@@ -8,7 +9,9 @@ import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { consents } from "../../../schema/index.ts";
 import demoConfig from "../../../seeds/config/demo-config.json";
-import { forgetActiveConfig } from "../config/config-store.ts";
+import { forgetActiveConfig, loadActiveConfig } from "../config/config-store.ts";
+import { matchPage } from "../context/page-rules.ts";
+import { buildRequestContext } from "../context/request-context.ts";
 import { createDb } from "../db/client.ts";
 import { inHoldout } from "../decide/index.ts";
 import { createPreviewToken } from "../identity/preview-token.ts";
@@ -17,9 +20,19 @@ import type { Profile } from "../model/profile.ts";
 import { testEvent } from "../model/test-events.ts";
 import { settingsOf } from "../settings.ts";
 import { publishModel } from "../security/fixtures.ts";
+import type { VisitorSession } from "../visitor/visitor-session.ts";
+import type { ViewRequest } from "./planned-view.ts";
 import { profileKey } from "./profile-store.ts";
 import { profile as testProfile } from "../decide/test-fixtures.ts";
-import { ADMIN, call, consenting, demoProductPath, SHOP, signedCookie } from "../test-support.ts";
+import {
+  ADMIN,
+  BROWSER_UA,
+  call,
+  consenting,
+  demoProductPath,
+  SHOP,
+  signedCookie,
+} from "../test-support.ts";
 
 const demoCss = inject("demoCss");
 const SECRET = env.COOKIE_SECRET;
@@ -231,6 +244,59 @@ describe("one call to the visitor's object per page", () => {
     } finally {
       expect((await publish({ ...demoConfig, styles: demoCss })).status).toBe(201);
     }
+  });
+
+  /** What the proxy asks a returning visitor's object for a product page. */
+  const viewRequest = async (visitorId: string): Promise<ViewRequest> => {
+    const active = (await loadActiveConfig(env.CONFIG))!;
+    const url = new URL(`${SHOP}${productPath}`);
+    const page = matchPage(url.pathname, active.config.pageRules);
+    const now = Date.now();
+    const headers = new Headers({ "user-agent": BROWSER_UA });
+    return {
+      visitorId,
+      sessionId: "sess-deferred",
+      now,
+      consentAt: null,
+      eventId: crypto.randomUUID(),
+      configVersion: active.version,
+      context: buildRequestContext({ url, headers, cf: undefined, page, isBot: false, now }),
+      consent: { personalization: true, analytics: true, source: "cookie" },
+      pathname: url.pathname,
+      productSlug: page.productSlug,
+    };
+  };
+  const storedViews = (state: DurableObjectState) =>
+    state.storage.sql
+      .exec<{ n: number }>("SELECT count(*) AS n FROM touchpoints WHERE type = 'page_view'")
+      .one().n;
+
+  it("answers before the page view is written, and every later call sees it", async () => {
+    const visitorId = await returning();
+    const stub = env.VISITOR.get(env.VISITOR.idFromName(visitorId));
+    const req = await viewRequest(visitorId);
+    await runInDurableObject(stub, async (object: VisitorSession, state) => {
+      const answer = await object.view(req);
+      expect(answer.planned?.slots.size).toBeGreaterThan(1);
+      // The output gate would hold the answer until a write before it is durable.
+      expect(storedViews(state)).toBe(0);
+      const seen = await object.touchpoints();
+      expect(seen.filter((e) => e.type === "page_view").map((e) => e.id)).toEqual([req.eventId]);
+      const { session } = await object.state(req.sessionId, Date.now());
+      expect(session.pageViews).toBe(1);
+    });
+  });
+
+  it("leaves nothing of a page view when the visitor is erased right after it", async () => {
+    const visitorId = await returning();
+    const stub = env.VISITOR.get(env.VISITOR.idFromName(visitorId));
+    const req = await viewRequest(visitorId);
+    await runInDurableObject(stub, async (object: VisitorSession, state) => {
+      await object.view(req);
+      expect((await object.erase(visitorId)).status).toBe("erased");
+      expect(storedViews(state)).toBe(0);
+      expect(await object.touchpoints()).toEqual([]);
+    });
   });
 
   it("keeps the page view but nothing shown when the shop answers with an error", async () => {
