@@ -151,7 +151,8 @@ export class VisitorSession extends DurableObject<Env> {
   private alarmAt: number | null | undefined = undefined;
   /**
    * Page views `view` answered before storing them (see deferStore), in order. Every entry point
-   * awaits this first (settled), so nothing reads, flushes or erases around a pending one.
+   * awaits this first, so nothing reads, flushes or erases around a pending one (and store, which
+   * stores them, must not call an entry point).
    */
   private deferred: Promise<void> = Promise.resolve();
 
@@ -203,7 +204,7 @@ export class VisitorSession extends DurableObject<Env> {
 
   /** What the hot path needs (see VisitorSnapshot); a new session id starts a new session. */
   async state(sessionId: string, now: number): Promise<VisitorSnapshot> {
-    await this.settled();
+    await this.deferred;
     const session = enterSession(this.load(sessionId, now), sessionId, now).session;
     const consentWithdrawnAt = this.withdrawnAt();
     const facts = this.facts();
@@ -225,7 +226,7 @@ export class VisitorSession extends DurableObject<Env> {
    * profile is not built yet) the proxy plans with KV's copy itself, as before.
    */
   async view(req: ViewRequest): Promise<ViewAnswer> {
-    await this.settled();
+    await this.deferred;
     const snapshot = await this.state(req.sessionId, req.now);
     const voided = isVoidedByWithdrawal(req.consentAt, snapshot.consentWithdrawnAt);
     if (voided || !snapshot.profile || this.meta(META.erasing))
@@ -266,11 +267,6 @@ export class VisitorSession extends DurableObject<Env> {
       );
   }
 
-  /** Deferred page views stored: where every entry point starts. store must not call one. */
-  private settled(): Promise<void> {
-    return this.deferred;
-  }
-
   /**
    * The page view as the proxy saw it once the page was out. It corrects the one `view`
    * recorded when the page showed other slots than planned (a slot's element missing, the
@@ -282,7 +278,7 @@ export class VisitorSession extends DurableObject<Env> {
     event: TrackedEvent,
     consentAt: number | null = null,
   ): Promise<void> {
-    await this.settled();
+    await this.deferred;
     if (isVoidedByWithdrawal(consentAt, this.withdrawnAt()) || this.meta(META.erasing)) return;
     const row = this.sql
       .exec<{ body: string }>("SELECT body FROM touchpoints WHERE event_id = ?", event.id)
@@ -320,7 +316,7 @@ export class VisitorSession extends DurableObject<Env> {
     events: TrackedEvent[],
     consentAt: number | null = null,
   ): Promise<TrackResult> {
-    await this.settled();
+    await this.deferred;
     if (isVoidedByWithdrawal(consentAt, this.withdrawnAt())) {
       const session = this.load(events[0]?.sessionId ?? "unknown", Date.now()).session;
       return { accepted: 0, duplicates: 0, session, withdrawn: true };
@@ -335,7 +331,7 @@ export class VisitorSession extends DurableObject<Env> {
     now: number,
     consentAt: number | null = null,
   ): Promise<IngestResult> {
-    await this.settled();
+    await this.deferred;
     if (isVoidedByWithdrawal(consentAt, this.withdrawnAt())) return { status: "withdrawn" };
     const verdict = take(this.bucket, events.length, now, EVENTS_PER_VISITOR);
     this.bucket = verdict.bucket;
@@ -345,7 +341,7 @@ export class VisitorSession extends DurableObject<Env> {
 
   /** When the visitor last withdrew consent (null: never), for the consent endpoint. */
   async consentWithdrawnAt(): Promise<number | null> {
-    await this.settled();
+    await this.deferred;
     return this.withdrawnAt();
   }
 
@@ -355,7 +351,7 @@ export class VisitorSession extends DurableObject<Env> {
    * choice made before it (see track, ingest, state). Returns once the choice is durable.
    */
   async recordConsent(visitorId: string, choice: ConsentRecord): Promise<void> {
-    await this.settled();
+    await this.deferred;
     // An erasure in progress removes the consent log too; nothing new is accepted meanwhile.
     if (this.meta(META.erasing)) return;
     this.sql.exec(
@@ -373,7 +369,7 @@ export class VisitorSession extends DurableObject<Env> {
 
   /** The latest touchpoints in journey order (oldest first), for the customer view and export. */
   async touchpoints(limit = 500): Promise<TrackedEvent[]> {
-    await this.settled();
+    await this.deferred;
     return this.sql
       .exec<{ body: string }>(
         "SELECT body FROM (SELECT body, at, seq FROM touchpoints ORDER BY at DESC, seq DESC LIMIT ?) ORDER BY at, seq",
@@ -385,7 +381,7 @@ export class VisitorSession extends DurableObject<Env> {
 
   /** How many touchpoints still wait for Turso (for tests, health and the admin view). */
   async pending(): Promise<number> {
-    await this.settled();
+    await this.deferred;
     return this.sql
       .exec<{ n: number }>("SELECT count(*) AS n FROM touchpoints WHERE flushed = 0")
       .one().n;
@@ -401,7 +397,7 @@ export class VisitorSession extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    await this.settled();
+    await this.deferred;
     this.alarmAt = null; // this one has fired
     if (this.meta(META.erasing)) {
       await this.erase();
@@ -435,7 +431,7 @@ export class VisitorSession extends DurableObject<Env> {
 
   /** Another device of the same customer changed the merged profile: rewrite ours soon. */
   async refreshProfile(): Promise<void> {
-    await this.settled();
+    await this.deferred;
     if (!this.facts()) return;
     this.setMeta(META.profileDirty, "1");
     await this.scheduleFlush(Date.now());
@@ -599,14 +595,14 @@ export class VisitorSession extends DurableObject<Env> {
 
   /** Sends unflushed touchpoints to Turso now (the alarm does this on its own). */
   async flush(): Promise<FlushResult> {
-    await this.settled();
+    await this.deferred;
     this.flushing ??= this.flushOnce().finally(() => (this.flushing = null));
     return this.flushing;
   }
 
   /** Everything this object holds about the visitor, with what Turso holds, for an access request. */
   async exportData(): Promise<Record<string, unknown>> {
-    await this.settled();
+    await this.deferred;
     const facts = this.facts();
     const stored = {
       journey: this.load("export", Date.now()),
@@ -629,7 +625,7 @@ export class VisitorSession extends DurableObject<Env> {
    * meanwhile nothing new is accepted.
    */
   async erase(visitorId?: string): Promise<{ status: "erased" | "pending"; rows: number }> {
-    await this.settled();
+    await this.deferred;
     const id = this.facts()?.id ?? visitorId ?? null;
     this.setMeta(META.erasing, id ?? "unknown");
     await this.flushing?.catch(() => undefined);
