@@ -220,10 +220,11 @@ export class VisitorSession extends DurableObject<Env> {
   /**
    * The proxy's one call per page: the snapshot as `state` gives it, and the page planned here,
    * where profile and session are, and recorded as a page view with what it will show (right
-   * after the answer, see deferStore). The proxy then calls again only when the page showed something else (see recordView): one
-   * round trip instead of two (on the local runtime a call costs ~0.6 ms of CPU, whatever it
-   * does). Without a profile here (a visitor this object has not met, a customer whose merged
-   * profile is not built yet) the proxy plans with KV's copy itself, as before.
+   * after the answer, see deferStore). The proxy then calls again only when the page showed
+   * something else (see recordView): one round trip instead of two (on the local runtime a call
+   * costs ~0.6 ms of CPU, whatever it does). Without a profile here (a visitor this object has
+   * not met, a customer whose merged profile is not built yet) the proxy plans with KV's copy
+   * itself, as before.
    */
   async view(req: ViewRequest): Promise<ViewAnswer> {
     await this.deferred;
