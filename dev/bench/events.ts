@@ -1,6 +1,7 @@
 import { createClient } from "@libsql/client";
 import autocannon from "autocannon";
 import { LOCAL_TOKEN, type Stack } from "../stack.ts";
+import { quantile } from "./percentiles.ts";
 
 export type IngestResult = {
   seconds: number;
@@ -140,8 +141,7 @@ export async function benchSnapshot(
     if (m) durations.push(Number(m[1]));
   }
   durations.sort((a, b) => a - b);
-  const at = (q: number) =>
-    durations[Math.min(durations.length - 1, Math.floor(q * durations.length))] ?? NaN;
+  const at = (q: number) => quantile(durations, q);
   return { samples: durations.length, p50: at(0.5), p99: at(0.99), max: durations.at(-1) ?? NaN };
 }
 

@@ -399,11 +399,12 @@ function summarize(r: {
 }) {
   const { pass, personalized } = r;
   const ratio = personalized.rps / pass.rps;
-  const added = { p50: personalized.p50 - pass.p50, p99: personalized.p99 - pass.p99 };
+  const diff = (a: number, b: number) => Math.round((a - b) * 10) / 10;
+  const added = { p50: diff(personalized.p50, pass.p50), p99: diff(personalized.p99, pass.p99) };
   const cpuAdded = personalized.cpu.workerMsPerRequest - pass.cpu.workerMsPerRequest;
   const addedAtRate = {
-    p50: r.atRate.personalized.p50 - r.atRate.pass.p50,
-    p99: r.atRate.personalized.p99 - r.atRate.pass.p99,
+    p50: diff(r.atRate.personalized.p50, r.atRate.pass.p50),
+    p99: diff(r.atRate.personalized.p99, r.atRate.pass.p99),
   };
   const rateRow = (l: LoadResult) =>
     `| ${l.name} | ${l.rps.toFixed(0)} | ${l.p50} | ${l.p90} | ${l.p99} | ${l.errors + l.non2xx} |`;

@@ -5,6 +5,7 @@ import { accumulate, emptyCounts } from "../../workers/edge/recommend/cooccurren
 import type { Interaction, Level } from "../../workers/edge/recommend/interactions.ts";
 import { buildModel, type CatalogFacts } from "../../workers/edge/recommend/model.ts";
 import { recommend, type ItemFacts } from "../../workers/edge/recommend/score.ts";
+import { quantile } from "./percentiles.ts";
 
 /**
  * npm run bench:training
@@ -164,7 +165,7 @@ function measureScoring(items: number, requests: number) {
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);
-  const at = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]! * 1000;
+  const at = (p: number) => quantile(times, p) * 1000;
   return {
     items,
     modelMiB: manifest.byteLength / 2 ** 20,
