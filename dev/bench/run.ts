@@ -3,6 +3,7 @@ import { request, type IncomingHttpHeaders } from "node:http";
 import { startStack } from "../stack.ts";
 import { benchIngest, benchSnapshot, consentingVisitors, ingestMarkdown } from "./events.ts";
 import { CookieJar, load, type LoadResult } from "./load.ts";
+import { quantile } from "./percentiles.ts";
 import { latencySvg } from "./report-chart.tsx";
 import { trainingBench } from "./training.ts";
 
@@ -10,9 +11,10 @@ import { trainingBench } from "./training.ts";
  * `npm run bench`: the local stack on its own ports and data, then, in one run:
  *  1. the same product page through the same Worker with personalization switched off (kill
  *     switch, anonymous: the pass-through baseline, measured first on a quiet stack) and
- *     personalized for 200 consenting
- *     returning visitors (identity, config, profile and session lookups, decisions, streaming
- *     rewrite, the page view recorded after the response), under load;
+ *     personalized for 200 consenting returning visitors (identity, config, profile and
+ *     session lookups, decisions, streaming rewrite, the page view recorded after the
+ *     response), under load, then one request at a time: when its body's first and last bytes
+ *     arrive, and in how many pieces;
  *  2. a 5 MB page that the origin streams over time: when its first and last bytes arrive,
  *     direct, passed through and personalized, and the Worker process's memory meanwhile;
  *  3. events ingested through the same Worker into Turso (count in == rows out) and the hot
@@ -30,6 +32,9 @@ const VISITORS = 200;
 /** Far below both modes' capacity on a 2-core machine: latency without queueing. */
 const RATE = Number(process.env.BENCH_RATE ?? 50);
 const LARGE_RUNS = Number(process.env.BENCH_LARGE_RUNS ?? 10);
+/** The product page one request at a time: 20 ms apart, so nothing queues or piles up. */
+const PAGE_RUNS = Number(process.env.BENCH_PAGE_RUNS ?? 200);
+const PAGE_PAUSE_MS = 20;
 const MEMORY_RUNS = Number(process.env.BENCH_MEMORY_RUNS ?? 20);
 const LARGE_PAGE = "/bench/large-page?mb=5";
 const CLOCK_TICK_MS = 10; // Linux USER_HZ = 100
@@ -90,7 +95,8 @@ try {
     load("pass-through (kill switch, anonymous)", url, browser, SECONDS),
   );
   const passAtRate = await load(`pass-through at ${RATE} req/s`, url, browser, SECONDS, [], RATE);
-  const largePass = await largePage(`${stack.workerUrl}${LARGE_PAGE}`, browser);
+  const pagePass = await pageLoads(url, browser, PAGE_RUNS, [], PAGE_PAUSE_MS);
+  const largePass = await pageLoads(`${stack.workerUrl}${LARGE_PAGE}`, browser, LARGE_RUNS);
   const memoryPass = await memory(`${stack.workerUrl}${LARGE_PAGE}`, browser);
 
   await publish(config);
@@ -121,8 +127,12 @@ try {
     visitors,
     RATE,
   );
-  const largeOrigin = await largePage(`${stack.shopUrl}${LARGE_PAGE}`, browser);
-  const largePers = await largePage(`${stack.workerUrl}${LARGE_PAGE}`, browser, visitor);
+  const pageAnonymous = await pageLoads(url, browser, PAGE_RUNS, [], PAGE_PAUSE_MS);
+  const pagePers = await pageLoads(url, browser, PAGE_RUNS, visitors, PAGE_PAUSE_MS);
+  const largeOrigin = await pageLoads(`${stack.shopUrl}${LARGE_PAGE}`, browser, LARGE_RUNS);
+  const largePers = await pageLoads(`${stack.workerUrl}${LARGE_PAGE}`, browser, LARGE_RUNS, [
+    visitor,
+  ]);
   const memoryPers = await memory(`${stack.workerUrl}${LARGE_PAGE}`, browser, visitor);
 
   // Events into Turso through the same Worker, then the trainer's pure pipeline.
@@ -134,6 +144,7 @@ try {
     pass,
     personalized,
     atRate: { pass: passAtRate, personalized: personalizedAtRate },
+    onePage: { pass: pagePass, anonymous: pageAnonymous, personalized: pagePers },
     large: { origin: largeOrigin, pass: largePass, personalized: largePers },
     memory: { pass: memoryPass, personalized: memoryPers },
   });
@@ -246,7 +257,14 @@ async function browseByMode(
   return tops;
 }
 
-type PageTiming = { firstByteMs: number; lastByteMs: number; bytes: number; modules: number };
+type PageTiming = {
+  firstByteMs: number;
+  lastByteMs: number;
+  bytes: number;
+  /** Body chunks as they came off the connection: the rewriter's output comes in more. */
+  pieces: number;
+  modules: number;
+};
 type LargeResult = { runs: PageTiming[]; mode: string };
 type MemoryResult = { requests: number; startMiB: number; peakMiB: number; endMiB: number };
 
@@ -266,34 +284,47 @@ async function personalizedVisitor(
 }
 
 /**
- * Sequential requests for one page: when its first body byte and its last arrive. node:http,
- * not fetch: undici hands the first chunk of a chunked body over tens of ms late, which would
- * hide what the Worker does.
+ * Sequential requests for one page: when its first body byte and its last arrive, and in how
+ * many pieces. node:http, not fetch: undici hands the first chunk of a chunked body over tens
+ * of ms late, which would hide what the Worker does. Requests take turns among `visitors`
+ * (none: anonymous), `pauseMs` apart.
  */
-async function largePage(
+async function pageLoads(
   url: string,
   headers: Record<string, string>,
-  visitor?: CookieJar,
+  runs: number,
+  visitors: readonly CookieJar[] = [],
+  pauseMs = 0,
 ): Promise<LargeResult> {
-  const runs: PageTiming[] = [];
-  let mode = "";
-  for (let i = 0; i < LARGE_RUNS; i++) {
+  const timings: PageTiming[] = [];
+  const modes = new Map<string, number>();
+  for (let i = 0; i < runs; i++) {
     const started = performance.now();
-    const { status, res, chunks } = await get(url, headers, visitor);
-    mode = String(res["x-vitrine"] ?? "origin");
+    const { status, res, chunks } = await get(
+      url,
+      headers,
+      visitors.length ? visitors[i % visitors.length] : undefined,
+    );
+    const mode = String(res["x-vitrine"] ?? "origin");
+    modes.set(mode, (modes.get(mode) ?? 0) + 1);
     let firstByteMs = NaN;
     let bytes = 0;
+    let pieces = 0;
     let modules = 0;
     const decoder = new TextDecoder();
     for await (const chunk of chunks) {
       if (bytes === 0) firstByteMs = performance.now() - started;
       bytes += chunk.byteLength;
+      pieces++;
       modules += decoder.decode(chunk, { stream: true }).split("data-vt-variant=").length - 1;
     }
     if (status !== 200) throw new Error(`${url}: HTTP ${status}`);
-    runs.push({ firstByteMs, lastByteMs: performance.now() - started, bytes, modules });
+    timings.push({ firstByteMs, lastByteMs: performance.now() - started, bytes, pieces, modules });
+    if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs));
   }
-  return { runs, mode };
+  // The mode most requests got (a few visitors are in the holdout).
+  const [mode = ""] = [...modes].sort((a, b) => b[1] - a[1])[0] ?? [];
+  return { runs: timings, mode };
 }
 
 /** One GET with node:http; the body as the chunks the socket delivered. */
@@ -385,15 +416,17 @@ function rssMiB(pid: number): number {
 }
 
 function percentile(values: readonly number[], p: number): number {
-  if (!values.length) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return quantile(
+    values.toSorted((a, b) => a - b),
+    p / 100,
+  );
 }
 
 function summarize(r: {
   pass: Measured;
   personalized: Measured;
   atRate: { pass: LoadResult; personalized: LoadResult };
+  onePage: { pass: LargeResult; anonymous: LargeResult; personalized: LargeResult };
   large: { origin: LargeResult; pass: LargeResult; personalized: LargeResult };
   memory: { pass: MemoryResult; personalized: MemoryResult };
 }) {
@@ -432,6 +465,14 @@ function summarize(r: {
       `${ms(percentile(last, 50))} | ${mib.toFixed(2)} | ${modules} |`
     );
   };
+  const pageRow = (name: string, l: LargeResult) => {
+    const of = (pick: (t: PageTiming) => number, p: number) => percentile(l.runs.map(pick), p);
+    return (
+      `| ${name} (${l.mode}) | ${ms(of((t) => t.firstByteMs, 50))} | ` +
+      `${ms(of((t) => t.lastByteMs, 50))} | ${ms(of((t) => t.lastByteMs, 90))} | ` +
+      `${ms(of((t) => t.lastByteMs - t.firstByteMs, 50))} | ${of((t) => t.pieces, 50)} |`
+    );
+  };
   const mem = (name: string, m: MemoryResult) =>
     `| ${name} | ${m.requests} | ${m.startMiB.toFixed(0)} | ${m.peakMiB.toFixed(0)} | ${m.endMiB.toFixed(0)} |`;
   const markdown = [
@@ -466,6 +507,15 @@ function summarize(r: {
     "| process | pass-through | personalized | added |",
     "| --- | --- | --- | --- |",
     ...cpuRows,
+    "",
+    `The product page one request at a time (${PAGE_RUNS} requests each, ${PAGE_PAUSE_MS} ms ` +
+      `apart, one kept-alive connection): how long its body takes to arrive, and in how many pieces:`,
+    "",
+    "| mode | first byte p50 ms | last byte p50 ms | last byte p90 ms | first to last byte p50 ms | pieces p50 |",
+    "| --- | --- | --- | --- | --- | --- |",
+    pageRow("pass-through, kill switch", r.onePage.pass),
+    pageRow("anonymous, no consent", r.onePage.anonymous),
+    pageRow("personalized", r.onePage.personalized),
     "",
     `5 MB page (${LARGE_PAGE}: the origin streams it over time and never lets it be cached), ` +
       `${LARGE_RUNS} sequential requests each:`,
