@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { rewritePage, type PageRewrite, type RenderedSlot } from "./page-rewriter.ts";
+import {
+  READ_AHEAD_BYTES,
+  rewritePage,
+  type PageRewrite,
+  type RenderedSlot,
+} from "./page-rewriter.ts";
 
 const slot = (slotId: string, html: string): RenderedSlot => ({
   slotId,
@@ -77,5 +82,26 @@ describe("rewritePage", () => {
     const settled = await outcome;
     expect(ids(settled.applied)).toEqual(["top"]);
     expect(settled.errors.join(" ")).toContain("origin connection reset");
+  });
+
+  it("reads the origin ahead of the visitor, but never more than READ_AHEAD_BYTES", async () => {
+    // 1 KiB pieces, counted as the watch pulls them: 2 MiB in all.
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled++;
+        if (pulled === 1) controller.enqueue(encoder.encode(head));
+        else if (pulled > 2048) controller.close();
+        else controller.enqueue(encoder.encode(`<p>${"x".repeat(1017)}</p>`));
+      },
+    });
+    const { response } = rewritePage(new Response(body), rewrite());
+    const reader = response.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    // The watch fills its queue while nobody reads the page.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(pulled).toBeGreaterThan(64);
+    expect(pulled).toBeLessThan(READ_AHEAD_BYTES / 1024 + 64);
+    await reader.cancel("done");
   });
 });
