@@ -2,6 +2,7 @@ import { createClient } from "@libsql/client";
 import autocannon from "autocannon";
 import { LOCAL_TOKEN, type Stack } from "../stack.ts";
 import { quantile } from "./percentiles.ts";
+import { markdownTable } from "../markdown-table.ts";
 
 export type IngestResult = {
   seconds: number;
@@ -149,9 +150,34 @@ export function ingestMarkdown(r: IngestResult, s: SnapshotLatency): string {
   return [
     `Events ingestion, ${r.seconds} s, ${r.visitors} consenting visitors, batches of ${BATCH}, 8 connections`,
     "",
-    "| events sent | accepted (202) | accepted/s | 429 requests | other errors | rows in Turso | in flight at stop | duplicates | lost | drain s |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-    `| ${r.eventsSent} | ${r.eventsAccepted} | ${r.acceptedPerSecond.toFixed(0)} | ${r.rateLimitedRequests} | ${r.otherErrors} | ${r.rowsOut} | ${r.unconfirmed} | ${r.duplicates} | ${r.lost} | ${r.drainSeconds.toFixed(1)} |`,
+    ...markdownTable(
+      [
+        "events sent",
+        "accepted (202)",
+        "accepted/s",
+        "429 requests",
+        "other errors",
+        "rows in Turso",
+        "in flight at stop",
+        "duplicates",
+        "lost",
+        "drain s",
+      ],
+      [
+        [
+          r.eventsSent,
+          r.eventsAccepted,
+          r.acceptedPerSecond.toFixed(0),
+          r.rateLimitedRequests,
+          r.otherErrors,
+          r.rowsOut,
+          r.unconfirmed,
+          r.duplicates,
+          r.lost,
+          r.drainSeconds.toFixed(1),
+        ],
+      ],
+    ),
     "",
     `Session snapshot (Durable Object state on the hot path, Server-Timing): ${s.samples} samples, p50 ${s.p50} ms, p99 ${s.p99} ms, max ${s.max} ms`,
     "",

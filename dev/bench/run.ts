@@ -6,6 +6,7 @@ import { CookieJar, load, type LoadResult } from "./load.ts";
 import { quantile } from "./percentiles.ts";
 import { latencySvg } from "./report-chart.tsx";
 import { trainingBench } from "./training.ts";
+import { markdownTable } from "../markdown-table.ts";
 
 /**
  * `npm run bench`: the local stack on its own ports and data, then, in one run:
@@ -35,6 +36,8 @@ const LARGE_RUNS = Number(process.env.BENCH_LARGE_RUNS ?? 10);
 /** The product page one request at a time: 20 ms apart, so nothing queues or piles up. */
 const PAGE_RUNS = Number(process.env.BENCH_PAGE_RUNS ?? 200);
 const PAGE_PAUSE_MS = 20;
+/** Columns of a load run (rateRow), which a measured run (row) extends. */
+const RATE_HEAD = ["mode", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors"];
 const MEMORY_RUNS = Number(process.env.BENCH_MEMORY_RUNS ?? 20);
 const LARGE_PAGE = "/bench/large-page?mb=5";
 const CLOCK_TICK_MS = 10; // Linux USER_HZ = 100
@@ -439,17 +442,25 @@ function summarize(r: {
     p50: diff(r.atRate.personalized.p50, r.atRate.pass.p50),
     p99: diff(r.atRate.personalized.p99, r.atRate.pass.p99),
   };
-  const rateRow = (l: LoadResult) =>
-    `| ${l.name} | ${l.rps.toFixed(0)} | ${l.p50} | ${l.p90} | ${l.p99} | ${l.errors + l.non2xx} |`;
+  const rateRow = (l: LoadResult) => [
+    l.name,
+    l.rps.toFixed(0),
+    l.p50,
+    l.p90,
+    l.p99,
+    l.errors + l.non2xx,
+  ];
   const ms = (n: number) => n.toFixed(1);
-  const row = (m: Measured) =>
-    `| ${m.name} | ${m.rps.toFixed(0)} | ${m.p50} | ${m.p90} | ${m.p99} | ${m.errors + m.non2xx} | ` +
-    `${ms(m.cpu.workerMsPerRequest)} | ${ms(m.cpu.benchMsPerRequest)} |`;
+  const row = (m: Measured) => [
+    ...rateRow(m),
+    ms(m.cpu.workerMsPerRequest),
+    ms(m.cpu.benchMsPerRequest),
+  ];
   const roles = pass.cpu.perProcess.map((p) => p.role);
   const cpuRows = [...new Set(roles)].map((role) => {
     const of = (m: Measured) =>
       m.cpu.perProcess.filter((p) => p.role === role).reduce((s, p) => s + p.msPerRequest, 0);
-    return `| ${role} | ${ms(of(pass))} | ${ms(of(personalized))} | ${ms(of(personalized) - of(pass))} |`;
+    return [role, ms(of(pass)), ms(of(personalized)), ms(of(personalized) - of(pass))];
   });
   const timing = (name: string) => {
     const values = personalized.timings[name] ?? [];
@@ -460,30 +471,42 @@ function summarize(r: {
     const last = l.runs.map((x) => x.lastByteMs);
     const mib = (l.runs[0]?.bytes ?? 0) / 1024 / 1024;
     const modules = l.runs[0]?.modules ?? 0;
-    return (
-      `| ${name} (${l.mode}) | ${ms(percentile(first, 50))} | ${ms(Math.max(...first))} | ` +
-      `${ms(percentile(last, 50))} | ${mib.toFixed(2)} | ${modules} |`
-    );
+    return [
+      `${name} (${l.mode})`,
+      ms(percentile(first, 50)),
+      ms(Math.max(...first)),
+      ms(percentile(last, 50)),
+      mib.toFixed(2),
+      modules,
+    ];
   };
   const pageRow = (name: string, l: LargeResult) => {
     const of = (pick: (t: PageTiming) => number, p: number) => percentile(l.runs.map(pick), p);
-    return (
-      `| ${name} (${l.mode}) | ${ms(of((t) => t.firstByteMs, 50))} | ` +
-      `${ms(of((t) => t.lastByteMs, 50))} | ${ms(of((t) => t.lastByteMs, 90))} | ` +
-      `${ms(of((t) => t.lastByteMs - t.firstByteMs, 50))} | ${of((t) => t.pieces, 50)} |`
-    );
+    return [
+      `${name} (${l.mode})`,
+      ms(of((t) => t.firstByteMs, 50)),
+      ms(of((t) => t.lastByteMs, 50)),
+      ms(of((t) => t.lastByteMs, 90)),
+      ms(of((t) => t.lastByteMs - t.firstByteMs, 50)),
+      of((t) => t.pieces, 50),
+    ];
   };
-  const mem = (name: string, m: MemoryResult) =>
-    `| ${name} | ${m.requests} | ${m.startMiB.toFixed(0)} | ${m.peakMiB.toFixed(0)} | ${m.endMiB.toFixed(0)} |`;
+  const mem = (name: string, m: MemoryResult) => [
+    name,
+    m.requests,
+    m.startMiB.toFixed(0),
+    m.peakMiB.toFixed(0),
+    m.endMiB.toFixed(0),
+  ];
   const markdown = [
     `Vitrine bench, ${new Date().toISOString()}, ${SECONDS} s per mode, 8 connections, one ` +
       `wrangler dev (workerd) process, local trace collector ` +
       `${process.env.X_LOCAL_OBSERVABILITY === "false" ? "off" : "on"}, same product page`,
     "",
-    "| mode | req/s | p50 ms | p90 ms | p99 ms | errors | wrangler dev CPU ms/req | load generator CPU ms/req |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- |",
-    row(pass),
-    row(personalized),
+    ...markdownTable(
+      [...RATE_HEAD, "wrangler dev CPU ms/req", "load generator CPU ms/req"],
+      [row(pass), row(personalized)],
+    ),
     "",
     `throughput ratio personalized / pass-through: ${ratio.toFixed(2)} (target >= 0.80)`,
     `added latency under full load (queueing included): p50 ${added.p50} ms (target <= 2), p99 ${added.p99} ms (target <= 10)`,
@@ -495,43 +518,58 @@ function summarize(r: {
     `At a fixed ${RATE} req/s on 2 connections (far below both modes' capacity, so latency is ` +
       "service time, not queueing):",
     "",
-    "| mode | req/s | p50 ms | p90 ms | p99 ms | errors |",
-    "| --- | --- | --- | --- | --- | --- |",
-    rateRow(r.atRate.pass),
-    rateRow(r.atRate.personalized),
+    ...markdownTable(RATE_HEAD, [rateRow(r.atRate.pass), rateRow(r.atRate.personalized)]),
     "",
     `added latency at ${RATE} req/s: p50 ${addedAtRate.p50} ms (target <= 2), p99 ${addedAtRate.p99} ms (target <= 10)`,
     "",
     "CPU per request by process (ms; the Worker shares its workerd process with the local KV, Cache API and Durable Object simulators):",
     "",
-    "| process | pass-through | personalized | added |",
-    "| --- | --- | --- | --- |",
-    ...cpuRows,
+    ...markdownTable(["process", "pass-through", "personalized", "added"], cpuRows),
     "",
     `The product page one request at a time (${PAGE_RUNS} requests each, ${PAGE_PAUSE_MS} ms ` +
       `apart, one kept-alive connection): how long its body takes to arrive, and in how many pieces:`,
     "",
-    "| mode | first byte p50 ms | last byte p50 ms | last byte p90 ms | first to last byte p50 ms | pieces p50 |",
-    "| --- | --- | --- | --- | --- | --- |",
-    pageRow("pass-through, kill switch", r.onePage.pass),
-    pageRow("anonymous, no consent", r.onePage.anonymous),
-    pageRow("personalized", r.onePage.personalized),
+    ...markdownTable(
+      [
+        "mode",
+        "first byte p50 ms",
+        "last byte p50 ms",
+        "last byte p90 ms",
+        "first to last byte p50 ms",
+        "pieces p50",
+      ],
+      [
+        pageRow("pass-through, kill switch", r.onePage.pass),
+        pageRow("anonymous, no consent", r.onePage.anonymous),
+        pageRow("personalized", r.onePage.personalized),
+      ],
+    ),
     "",
     `5 MB page (${LARGE_PAGE}: the origin streams it over time and never lets it be cached), ` +
       `${LARGE_RUNS} sequential requests each:`,
     "",
-    "| path | first byte p50 ms | first byte max ms | last byte p50 ms | MiB | modules injected |",
-    "| --- | --- | --- | --- | --- | --- |",
-    largeRow("origin, direct", r.large.origin),
-    largeRow("through the Worker, kill switch", r.large.pass),
-    largeRow("through the Worker, personalized", r.large.personalized),
+    ...markdownTable(
+      [
+        "path",
+        "first byte p50 ms",
+        "first byte max ms",
+        "last byte p50 ms",
+        "MiB",
+        "modules injected",
+      ],
+      [
+        largeRow("origin, direct", r.large.origin),
+        largeRow("through the Worker, kill switch", r.large.pass),
+        largeRow("through the Worker, personalized", r.large.personalized),
+      ],
+    ),
     "",
     "Resident memory of the Worker's workerd process while it serves the 5 MB page again and again:",
     "",
-    "| mode | requests | start MiB | peak MiB | end MiB |",
-    "| --- | --- | --- | --- | --- |",
-    mem("kill switch", r.memory.pass),
-    mem("personalized", r.memory.personalized),
+    ...markdownTable(
+      ["mode", "requests", "start MiB", "peak MiB", "end MiB"],
+      [mem("kill switch", r.memory.pass), mem("personalized", r.memory.personalized)],
+    ),
     "",
   ].join("\n");
   return { ...r, ratio, added, addedAtRate, cpuAdded, markdown };

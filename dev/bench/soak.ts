@@ -2,6 +2,7 @@ import { createClient } from "@libsql/client";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { LOCAL_TOKEN, startStack } from "../stack.ts";
 import { consentingVisitors } from "./events.ts";
+import { markdownTable } from "../markdown-table.ts";
 
 /**
  * `npm run soak`: mixed traffic against the local stack for SOAK_SECONDS (default 600):
@@ -331,12 +332,16 @@ try {
     "",
     `${counts.requests} requests to the Worker`,
     "",
-    "| process | start MB | peak MB | end MB | trend after warm-up MB/min | KB per request |",
-    "| --- | --- | --- | --- | --- | --- |",
-    ...memory.map(
-      (m) =>
-        `| ${m.label} | ${m.startMb.toFixed(0)} | ${m.peakMb.toFixed(0)} | ${m.endMb.toFixed(0)} | ` +
-        `${m.slopeMbPerMin.toFixed(2)} | ${kbPerRequest(m).toFixed(1)} |`,
+    ...markdownTable(
+      ["process", "start MB", "peak MB", "end MB", "trend after warm-up MB/min", "KB per request"],
+      memory.map((m) => [
+        m.label,
+        m.startMb.toFixed(0),
+        m.peakMb.toFixed(0),
+        m.endMb.toFixed(0),
+        m.slopeMbPerMin.toFixed(2),
+        kbPerRequest(m).toFixed(1),
+      ]),
     ),
     "",
     growing.length

@@ -6,6 +6,7 @@ import type { Interaction, Level } from "../../workers/edge/recommend/interactio
 import { buildModel, type CatalogFacts } from "../../workers/edge/recommend/model.ts";
 import { recommend, type ItemFacts } from "../../workers/edge/recommend/score.ts";
 import { quantile } from "./percentiles.ts";
+import { markdownTable } from "../markdown-table.ts";
 
 /**
  * npm run bench:training
@@ -197,10 +198,7 @@ export function trainingBench(
 ): TrainingBench {
   const results: SizeResult[] = [];
   const failed: TrainingBench["failed"] = [];
-  const lines = [
-    "| events | items | accumulate s | build s (EASE items) | encode ms | pairs | model MiB | peak RSS MiB (base) |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- |",
-  ];
+  const rows: (string | number)[][] = [];
   for (const items of catalogs)
     for (const events of sizes) {
       const child = spawnSync(
@@ -217,16 +215,36 @@ export function trainingBench(
       if (child.status !== 0) {
         const error = child.stderr.trim().split("\n").at(-1) ?? "failed";
         failed.push({ events, items, error });
-        lines.push(`| ${events} | ${items} | failed: ${error} |`);
+        rows.push([events, items, `failed: ${error}`]);
         continue;
       }
       const r = JSON.parse(child.stdout.trim().split("\n").at(-1)!) as SizeResult;
       results.push(r);
-      lines.push(
-        `| ${events} | ${items} | ${f1(r.accumulateMs / 1000)} | ${f1(r.buildMs / 1000)} (${r.easeItems}) | ${f1(r.encodeMs)} | ${r.pairs} | ${f1(r.modelMiB)} | ${f1(r.peakRssMiB)} (${f1(r.baseRssMiB)}) |`,
-      );
+      rows.push([
+        events,
+        items,
+        f1(r.accumulateMs / 1000),
+        `${f1(r.buildMs / 1000)} (${r.easeItems})`,
+        f1(r.encodeMs),
+        r.pairs,
+        f1(r.modelMiB),
+        `${f1(r.peakRssMiB)} (${f1(r.baseRssMiB)})`,
+      ]);
     }
   const s = measureScoring(10_000, 20_000);
+  const lines = markdownTable(
+    [
+      "events",
+      "items",
+      "accumulate s",
+      "build s (EASE items)",
+      "encode ms",
+      "pairs",
+      "model MiB",
+      "peak RSS MiB (base)",
+    ],
+    rows,
+  );
   lines.push(
     "",
     `edge scoring, ${s.items}-item model (${f1(s.modelMiB)} MiB in ${s.shards} shards + ${f1(s.manifestKiB)} KiB manifest):` +

@@ -13,6 +13,7 @@ import {
   type EvalResult,
 } from "../../workers/edge/recommend/metrics.ts";
 import { TRAIN_DEFAULTS, trainFromInteractions } from "../../workers/edge/recommend/model.ts";
+import { markdownTable } from "../markdown-table.ts";
 
 export type MethodResult = { method: string; trainMs: number; result: EvalResult };
 
@@ -95,5 +96,5 @@ export function resultsTable(methods: MethodResult[], ks: number[]): string {
     ...ks.map((k) => pct(m.result.at[k]!.coverage)),
     (m.trainMs / 1000).toFixed(1),
   ]);
-  return [head, head.map(() => "---"), ...rows].map((r) => `| ${r.join(" | ")} |`).join("\n");
+  return markdownTable(head, rows).join("\n");
 }
