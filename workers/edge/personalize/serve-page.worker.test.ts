@@ -10,8 +10,6 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { consents } from "../../../schema/index.ts";
 import demoConfig from "../../../seeds/config/demo-config.json";
 import { forgetActiveConfig, loadActiveConfig } from "../config/config-store.ts";
-import { matchPage } from "../context/page-rules.ts";
-import { buildRequestContext } from "../context/request-context.ts";
 import { createDb } from "../db/client.ts";
 import { inHoldout } from "../decide/index.ts";
 import { createPreviewToken } from "../identity/preview-token.ts";
@@ -23,6 +21,7 @@ import { publishModel } from "../security/fixtures.ts";
 import type { VisitorSession } from "../visitor/visitor-session.ts";
 import type { ViewRequest } from "./planned-view.ts";
 import { profileKey } from "./profile-store.ts";
+import { seePage } from "./visit.ts";
 import { profile as testProfile } from "../decide/test-fixtures.ts";
 import {
   ADMIN,
@@ -250,9 +249,9 @@ describe("one call to the visitor's object per page", () => {
   const viewRequest = async (visitorId: string): Promise<ViewRequest> => {
     const active = (await loadActiveConfig(env.CONFIG))!;
     const url = new URL(`${SHOP}${productPath}`);
-    const page = matchPage(url.pathname, active.config.pageRules);
     const now = Date.now();
     const headers = new Headers({ "user-agent": BROWSER_UA });
+    const { page, context } = seePage(url, headers, undefined, false, now, active);
     return {
       visitorId,
       sessionId: "sess-deferred",
@@ -260,7 +259,7 @@ describe("one call to the visitor's object per page", () => {
       consentAt: null,
       eventId: crypto.randomUUID(),
       configVersion: active.version,
-      context: buildRequestContext({ url, headers, cf: undefined, page, isBot: false, now }),
+      context,
       consent: { personalization: true, analytics: true, source: "cookie" },
       pathname: url.pathname,
       productSlug: page.productSlug,

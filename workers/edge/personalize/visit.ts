@@ -186,7 +186,8 @@ export async function prepareVisit(
   };
 }
 
-function seePage(
+/** The page and request context under a config's URL rules (see SeenPage). */
+export function seePage(
   url: URL,
   headers: Headers,
   cf: Visit["cf"],
