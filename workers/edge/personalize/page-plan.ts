@@ -24,8 +24,8 @@ export type PlanInput = {
 export type PagePlan = { decision: PageDecision; slots: Map<string, RenderedSlot> };
 
 /**
- * Decisions and rendered HTML for one page. Pure: the rewriter calls it when <body> opens,
- * once the page's own JSON-LD has told us which product it shows.
+ * Decisions and rendered HTML for one page. Pure: called before the page arrives, or by the
+ * rewriter at the first slot once a product page's own JSON-LD has said which product it shows.
  */
 export function planPage({ active, input, model, previewVariant }: PlanInput): PagePlan {
   const { config } = active;

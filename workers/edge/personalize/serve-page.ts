@@ -9,6 +9,7 @@ import { escapeAttribute, rewritePage } from "../rewrite/page-rewriter.ts";
 import { API_PREFIX, settingsOf } from "../settings.ts";
 import { planForProduct, productIdForPage, slotSelectorsFor } from "./page-plan.ts";
 import { showedAsPlanned } from "./page-view.ts";
+import type { PlannedView } from "./planned-view.ts";
 import {
   lookupTiming,
   prepareVisit,
@@ -37,8 +38,9 @@ const CSP_NONCE = /'nonce-([A-Za-z0-9+/=_-]+)'/;
  *  5. non-HTML or non-200 responses pass through untouched;
  *  6. what the request says (device, geo, channel, page type by the config's URL rules);
  *  7. HTML streams through HTMLRewriter with the slots the visitor's object planned (and
- *     recorded as the page view) in the call of step 3; without them, decisions are made here
- *     when <body> opens;
+ *     recorded as the page view) in the call of step 3; without them, decisions are made here,
+ *     before the page by the same rule, or at its first slot when a product page's own JSON-LD
+ *     must say which product it is;
  *  8. the response is private; Server-Timing says where time went;
  *  9. after the page, the page view is recorded in the visitor's Durable Object, or corrected
  *     when the page showed other slots than the object planned (waitUntil).
@@ -139,36 +141,46 @@ async function personalize(
   const model = lookups.model.ok ? lookups.model.value : null;
   const mode = visitMode(input, active);
 
-  // Planned (and recorded) by the visitor's object when it could; otherwise here, at <body>,
-  // with the product from the page's own JSON-LD, else the URL looked up in the model.
-  const planned = lookups.planned;
-  let jsonLdProduct: string | null = null;
-  const productId = () =>
-    planned
-      ? planned.context.productId
-      : (jsonLdProduct ?? productIdForPage(model, url.pathname, page.productSlug));
-  let exposures = planned?.exposures ?? [];
-  let pageContext = planned?.context ?? context;
   const nonce = CSP_NONCE.exec(origin.headers.get("content-security-policy") ?? "")?.[1];
   const tracked = !context.isBot && (consent.personalization || consent.analytics);
 
-  // A planned page watches only its planned slots: each selector costs matching on every tag.
+  // Planned before the page by the visitor's object (which recorded it), else here by the same
+  // rule (see planView): only a product page whose URL the catalog does not know waits for its
+  // own JSON-LD to say which product it is, and is planned at its first slot.
+  const planHere = (productId: string | null): Omit<PlannedView, "eventId"> => {
+    const local = planForProduct({ active, input, model, previewVariant }, productId);
+    return {
+      context: local.context,
+      slots: local.plan.slots,
+      exposures: local.plan.decision.exposures,
+    };
+  };
+  const planned = lookups.planned;
+  const urlProduct = planned ? null : productIdForPage(model, url.pathname, page.productSlug);
+  const early =
+    planned ?? (context.pageType !== "product" || urlProduct ? planHere(urlProduct) : null);
+  let view = early;
+  let jsonLdProduct: string | null = null;
+  // A page planned before it arrives watches only its planned slots and no JSON-LD: each
+  // handler registered costs a call into JS at each match.
   const selectors = slotSelectorsFor(active, context.pageType, previewVariant);
   const { response, outcome } = rewritePage(origin, {
-    selectors: planned ? selectors.filter((s) => planned.slots.has(s.slotId)) : selectors,
-    onJsonLd: planned
+    selectors: early ? selectors.filter((s) => early.slots.has(s.slotId)) : selectors,
+    onJsonLd: early
       ? undefined
       : (text) => {
           jsonLdProduct = parseProductJsonLd(text)?.productId ?? null;
           return jsonLdProduct !== null;
         },
+    // Only the tracker names the product, and only an unplanned page learns it from JSON-LD.
+    headAfterJsonLd: tracked && !early,
     headHtml() {
       const nonceAttr = nonce ? ` nonce="${escapeAttribute(nonce)}"` : "";
       let html = config.styles
         ? `<link rel="stylesheet" href="${API_PREFIX}/v1/assets/modules.css?v=${active.version}" data-vitrine>`
         : "";
       if (tracked) {
-        const product = productId();
+        const product = early ? early.context.productId : jsonLdProduct;
         html +=
           `<script src="${API_PREFIX}/v1/assets/tracker.js" defer${nonceAttr} data-vitrine ` +
           `data-page-type="${escapeAttribute(context.pageType)}"` +
@@ -178,11 +190,8 @@ async function personalize(
       return html;
     },
     plan() {
-      if (planned) return planned.slots;
-      const local = planForProduct({ active, input, model, previewVariant }, productId());
-      pageContext = local.context;
-      exposures = local.plan.decision.exposures;
-      return local.plan.slots;
+      view ??= planHere(jsonLdProduct);
+      return view.slots;
     },
   });
 
@@ -196,8 +205,8 @@ async function personalize(
             : recordVisit(
                 c.env,
                 identity,
-                pageContext,
-                { slots: result.applied, exposures },
+                view?.context ?? context,
+                { slots: result.applied, exposures: view?.exposures ?? [] },
                 prepared.consentAt,
                 prepared.pageViewId,
               ),

@@ -6,7 +6,7 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { eq } from "drizzle-orm";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { consents } from "../../../schema/index.ts";
 import demoConfig from "../../../seeds/config/demo-config.json";
 import { forgetActiveConfig, loadActiveConfig } from "../config/config-store.ts";
@@ -17,6 +17,7 @@ import worker from "../index.ts";
 import type { Profile } from "../model/profile.ts";
 import { testEvent } from "../model/test-events.ts";
 import { settingsOf } from "../settings.ts";
+import { fakeOriginEnv, html, interceptFetch } from "../security/fake-origin.ts";
 import { publishModel } from "../security/fixtures.ts";
 import type { VisitorSession } from "../visitor/visitor-session.ts";
 import type { ViewRequest } from "./planned-view.ts";
@@ -65,13 +66,15 @@ const did = (visitorId: string, type: "compare" | "promo_click") =>
 const methodicalId = "11111111-aaaa-4aaa-8aaa-111111111111";
 const spontaneousId = "22222222-bbbb-4bbb-8bbb-222222222222";
 let productPath = "";
+let productIdByUrl = new Map<string, string>();
 
 beforeAll(async () => {
   expect(demoCss).toContain(".vt-");
   const published = await publish({ ...demoConfig, styles: demoCss });
   expect(published.status).toBe(201);
   // The merchandising model (rankings + product cards) comes from the cron job, as in production.
-  await publishModel();
+  const model = await publishModel();
+  productIdByUrl = new Map(Object.values(model.items).map((item) => [item.url, item.id]));
   await did(methodicalId, "compare");
   await did(spontaneousId, "promo_click");
   productPath = await demoProductPath();
@@ -161,6 +164,37 @@ function freshVisitor(): string {
   while (inHoldout(id, demoConfig.holdout));
   return id;
 }
+
+describe("the page's product", () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** A shop page whose JSON-LD names `p-json-ld`, whatever its URL. */
+  const pageNaming = () =>
+    html(
+      '<!doctype html><html><head><script type="application/ld+json">{"@type":"Product","productID":"p-json-ld"}</script></head>' +
+        '<body><div id="promo-banner"></div><section id="recommendations"></section></body></html>',
+      { headers: { "cache-control": "no-store" } },
+    );
+  const trackedProduct = (text: string) =>
+    /<script src="[^"]*tracker\.js"[^>]*data-product-id="([^"]+)"/.exec(text)?.[1];
+
+  it("comes from the URL when the catalog knows it, else from the page's own JSON-LD", async () => {
+    interceptFetch(pageNaming);
+    // Analytics only: the tracker names the product, and the page is planned here, not in an object.
+    const headers = {
+      cookie: await signedCookie("vt_consent", `p0.a1.${Date.now()}`),
+      "user-agent": BROWSER_UA,
+    };
+    // A query of its own: the demo shop's copy of this URL may be in the shared cache.
+    const known = await call(`${productPath}?v=json-ld`, { headers }, fakeOriginEnv());
+    expect(known.headers.get("x-vitrine")).toBe("request-only");
+    expect(trackedProduct(known.text)).toBe(productIdByUrl.get(productPath));
+    const unknown = await call("/p/not-in-the-catalog", { headers }, fakeOriginEnv());
+    expect(trackedProduct(unknown.text)).toBe("p-json-ld");
+  });
+});
 
 describe("one call to the visitor's object per page", () => {
   /** The Worker's bindings with every call to a visitor's object written down by method. */

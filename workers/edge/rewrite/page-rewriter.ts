@@ -16,8 +16,13 @@ export type SlotSelector = { slotId: string; selector: string };
 export type PageRewrite = {
   /** Slot selectors from the active config; HTMLRewriter needs them before the page starts. */
   selectors: SlotSelector[];
-  /** Tags for the end of <head> (stylesheet, tracker), asked for when </head> is reached. */
+  /**
+   * Tags for the end of <head> (stylesheet, tracker). Asked for when <head> opens and appended
+   * there, or when </head> is reached if `headAfterJsonLd` (they name the product the JSON-LD
+   * in <head> gives).
+   */
   headHtml(): string;
+  headAfterJsonLd?: boolean;
   /**
    * Receives each complete JSON-LD block in <head>/<body>, in document order, until it returns
    * true (it has what it needs): later blocks are then not even buffered. Absent: the page's
@@ -25,9 +30,9 @@ export type PageRewrite = {
    */
   onJsonLd?: (text: string) => boolean | void;
   /**
-   * Computes the slots once: when <body> opens if JSON-LD is watched (so what <head> says is
-   * known), else at the first slot's element. Synchronous on purpose: every lookup is done
-   * before the page starts, so no handler ever suspends the stream.
+   * Computes the slots once, at the first slot's element: the JSON-LD before it is read by
+   * then. Synchronous on purpose: every lookup is done before the page starts, so no handler
+   * ever suspends the stream.
    */
   plan(): Map<string, RenderedSlot>;
 };
@@ -69,29 +74,41 @@ export function rewritePage(
   let finish!: (outcome: RewriteOutcome) => void;
   const outcome = new Promise<RewriteOutcome>((resolve) => (finish = resolve));
 
-  let jsonLd = "";
-  let jsonLdDone = false;
-  let rewriter = new HTMLRewriter().on("head", {
-    element(head) {
-      head.onEndTag((end) => {
-        try {
-          const html = rewrite.headHtml();
+  // Every handler called is a trip from the parser into JS (the isolate lock, a turn of the
+  // event loop) that also cuts the output into one more piece: only what this page needs is
+  // registered.
+  let rewriter = new HTMLRewriter();
+  const headHtml = () => {
+    try {
+      return rewrite.headHtml();
+    } catch (err) {
+      errors.push(`head: ${String(err)}`);
+      return "";
+    }
+  };
+  if (rewrite.headAfterJsonLd) {
+    rewriter = rewriter.on("head", {
+      element(head) {
+        head.onEndTag((end) => {
+          const html = headHtml();
           if (html) end.before(html, { html: true });
-        } catch (err) {
-          errors.push(`head: ${String(err)}`);
-        }
+        });
+      },
+    });
+  } else {
+    const html = headHtml();
+    if (html)
+      rewriter = rewriter.on("head", {
+        element(head) {
+          head.append(html, { html: true });
+        },
       });
-    },
-  });
+  }
 
   const onJsonLd = rewrite.onJsonLd;
   if (onJsonLd) {
-    // Planned at <body>, once the JSON-LD in <head> is read; otherwise at the first slot.
-    rewriter = rewriter.on("body", {
-      element() {
-        plan();
-      },
-    });
+    let jsonLd = "";
+    let jsonLdDone = false;
     rewriter = rewriter.on(JSON_LD, {
       text(chunk) {
         if (jsonLdDone) return;
@@ -127,44 +144,46 @@ export function rewritePage(
     });
   }
 
+  // The document's end, heard after the parser is done (the input's end comes earlier: the
+  // runtime reads the next chunk while the rewriter writes the one before).
   rewriter = rewriter.onDocument({
     end() {
       finish({ applied, errors });
     },
   });
   if (!response.body) return { response: rewriter.transform(response), outcome };
-  const body = settleOnAbort(response.body, (err) => {
+  const body = readAhead(response.body, (err) => {
     errors.push(`stream: ${String(err)}`);
     finish({ applied, errors });
   });
   return { response: rewriter.transform(new Response(body, response)), outcome };
 }
 
-/** How far the watch reads the origin's body ahead of the rewriter (see settleOnAbort). */
+/** How far the watch reads the origin's body ahead of the rewriter (see readAhead). */
 export const READ_AHEAD_BYTES = 256 * 1024;
+/** The most one read of the origin takes at once: a cached product page in one piece. */
+export const READ_BYTES = 64 * 1024;
 
 /**
- * The document's end never comes when the visitor leaves mid-page or the origin's stream
- * breaks. `onAbort` hears of both, so the page view is still recorded with what was written
- * so far (a promise left pending would also hang the request's waitUntil). The watch wraps the
- * rewriter's input, which the visitor's cancel reaches through the rewriter: the page goes out
- * from the rewriter natively, and JS sees each origin chunk once. (On the output it cost
- * ~0.35 ms more CPU per page locally; a native IdentityTransformStream pipe is cheaper still
- * but workerd refuses it for some bodies, e.g. stale cached copies in the test runtime.)
+ * The rewriter's input: the origin's body, read ahead and watched. The document's end never
+ * comes when the visitor leaves mid-page or the origin's stream breaks; `onAbort` hears of
+ * both, so the page view is still recorded with what was written so far (a promise left
+ * pending would also hang the request's waitUntil). The visitor's cancel reaches here through
+ * the rewriter: the page goes out from the rewriter natively, and JS sees each origin chunk
+ * once. (On the output the watch cost ~0.35 ms more CPU per page locally.)
  *
- * It reads the origin up to READ_AHEAD_BYTES ahead into its own queue: read only when the
- * rewriter asked, each of the cached copy's ~4 KiB chunks waited for the one before to be
- * rewritten. Alternating runs (one request at a time, a plain read-ahead strategy) measured
- * ~0.3 ms less from the page's first byte to its last and its last byte ~0.45 ms sooner; full
- * bench runs are too noisy to show it (1.9-2.5 ms with it, 2.4 before). The rewriter still
- * takes one chunk at a time, so a visitor who leaves mid-page still cancels
+ * Reads take up to READ_BYTES into a buffer of its own (BYOB) where the body allows: the
+ * runtime's default reads give 4 KiB, so a cached 12 KiB page took three reads and three
+ * rewriter writes, each a trip into JS. Reads run up to READ_AHEAD_BYTES ahead of the
+ * rewriter into a queue of its own, so no chunk waits for the one before to be rewritten; the
+ * rewriter still takes one chunk at a time, so a visitor who leaves mid-page still cancels
  * here, and the origin's end or error reaches it only after the chunks before it.
  */
-function settleOnAbort(
+export function readAhead(
   body: ReadableStream<Uint8Array>,
   onAbort: (reason: unknown) => void,
 ): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
+  const read = reader(body);
   const queue: Uint8Array[] = [];
   let queuedBytes = 0;
   let end: { error?: unknown } | null = null;
@@ -174,8 +193,8 @@ function settleOnAbort(
     filling = true;
     try {
       while (!end && queuedBytes < READ_AHEAD_BYTES) {
-        const { done, value } = await reader.read();
-        if (done) end = {};
+        const value = await read.next();
+        if (!value) end = {};
         else {
           queue.push(value);
           queuedBytes += value.byteLength;
@@ -208,9 +227,44 @@ function settleOnAbort(
     },
     cancel(reason) {
       onAbort(reason);
-      return reader.cancel(reason);
+      return read.cancel(reason);
     },
   });
+}
+
+/**
+ * Reads `body` in pieces of up to READ_BYTES: each read fills one reused buffer and what it
+ * got is copied out at its own size, so a trickling origin holds no 64 KiB per byte. Streams
+ * without BYOB (a JS stream) are read as they come.
+ */
+function reader(body: ReadableStream<Uint8Array>): {
+  next(): Promise<Uint8Array | null>;
+  cancel(reason: unknown): Promise<void>;
+} {
+  let byob: ReadableStreamBYOBReader;
+  try {
+    byob = body.getReader({ mode: "byob" });
+  } catch {
+    const plain = body.getReader();
+    return {
+      next: async () => {
+        const { done, value } = await plain.read();
+        return done ? null : value;
+      },
+      cancel: (reason) => plain.cancel(reason),
+    };
+  }
+  let buffer = new ArrayBuffer(READ_BYTES);
+  return {
+    async next() {
+      const { done, value } = await byob.read(new Uint8Array(buffer));
+      if (done || !value) return null;
+      // The read detached `buffer`; the view it returned holds it now.
+      buffer = value.buffer as ArrayBuffer;
+      return value.slice();
+    },
+    cancel: (reason) => byob.cancel(reason),
+  };
 }
 
 function applySlot(el: Element, slot: RenderedSlot): void {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   READ_AHEAD_BYTES,
+  READ_BYTES,
+  readAhead,
   rewritePage,
   type PageRewrite,
   type RenderedSlot,
@@ -103,5 +105,45 @@ describe("rewritePage", () => {
     expect(pulled).toBeGreaterThan(64);
     expect(pulled).toBeLessThan(READ_AHEAD_BYTES / 1024 + 64);
     await reader.cancel("done");
+  });
+
+  it("asks for the head tags when <head> opens, or at </head> when they wait for its JSON-LD", async () => {
+    const page =
+      '<html><head><script type="application/ld+json">{"sku":"a"}</script></head>' +
+      '<body><div id="top"></div></body></html>';
+    for (const headAfterJsonLd of [false, true]) {
+      const order: string[] = [];
+      const { response } = rewritePage(new Response(page), {
+        ...rewrite(),
+        headAfterJsonLd,
+        headHtml: () => {
+          order.push("head");
+          return '<meta name="vt">';
+        },
+        onJsonLd: (text) => {
+          order.push(`json-ld ${text}`);
+          return true;
+        },
+      });
+      // Either way the tags end <head>.
+      expect(await response.text()).toContain('{"sku":"a"}</script><meta name="vt"></head>');
+      expect(order).toEqual(
+        headAfterJsonLd ? ['json-ld {"sku":"a"}', "head"] : ["head", 'json-ld {"sku":"a"}'],
+      );
+    }
+  });
+
+  it("reads a body in pieces of up to READ_BYTES, not the runtime's default 4 KiB", async () => {
+    const page = `<p>${"x".repeat(300 * 1024)}</p>`;
+    const reader = readAhead(new Response(page).body!, () => {}).getReader();
+    const sizes: number[] = [];
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      sizes.push(value.byteLength);
+    }
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(page.length);
+    expect(Math.max(...sizes)).toBeGreaterThan(4096);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(READ_BYTES);
   });
 });
