@@ -320,6 +320,16 @@ describe("one call to the visitor's object per page", () => {
     });
   });
 
+  it("stores the page view on its own shortly after the answer, with no later call", async () => {
+    const visitorId = await returning();
+    const stub = env.VISITOR.get(env.VISITOR.idFromName(visitorId));
+    const req = await viewRequest(visitorId);
+    await runInDurableObject(stub, async (object: VisitorSession, state) => {
+      await object.view(req);
+      await vi.waitFor(() => expect(storedViews(state)).toBe(1), { timeout: 2_000 });
+    });
+  });
+
   it("leaves nothing of a page view when the visitor is erased right after it", async () => {
     const visitorId = await returning();
     const stub = env.VISITOR.get(env.VISITOR.idFromName(visitorId));

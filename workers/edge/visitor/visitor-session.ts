@@ -80,6 +80,8 @@ export type FlushResult = { flushed: number; remaining: number };
  * current profile from this object, so only readers of Turso and KV see the delay.
  */
 const FLUSH_DELAY_MS = 30_000;
+/** How long a page view `view` answered waits to be stored (see deferStore). */
+const STORE_AFTER_MS = 10;
 const FLUSH_BATCH = 500;
 /** Retry backoff while Turso is unreachable: doubling from 1 s, at most 5 minutes apart. */
 const RETRY_BASE_MS = 1_000;
@@ -150,11 +152,14 @@ export class VisitorSession extends DurableObject<Env> {
   /** The alarm's time as last set or read here (undefined: not read yet): one read per object. */
   private alarmAt: number | null | undefined = undefined;
   /**
-   * Page views `view` answered before storing them (see deferStore), in order. Every entry point
-   * awaits this first, so nothing reads, flushes or erases around a pending one (and store, which
-   * stores them, must not call an entry point).
+   * Page views `view` answered and not stored yet (see deferStore), in order, and the storing
+   * of those taken up. Every entry point first awaits `storePending()`, so nothing reads,
+   * flushes or erases around a pending one (and store, which stores them, must not call an
+   * entry point).
    */
-  private deferred: Promise<void> = Promise.resolve();
+  private pendingViews: { visitorId: string; event: TrackedEvent }[] = [];
+  private pendingTimer: ReturnType<typeof setTimeout> | null = null;
+  private storing: Promise<void> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -204,7 +209,7 @@ export class VisitorSession extends DurableObject<Env> {
 
   /** What the hot path needs (see VisitorSnapshot); a new session id starts a new session. */
   async state(sessionId: string, now: number): Promise<VisitorSnapshot> {
-    await this.deferred;
+    await this.storePending();
     const session = enterSession(this.load(sessionId, now), sessionId, now).session;
     const consentWithdrawnAt = this.withdrawnAt();
     const facts = this.facts();
@@ -227,7 +232,7 @@ export class VisitorSession extends DurableObject<Env> {
    * itself, as before.
    */
   async view(req: ViewRequest): Promise<ViewAnswer> {
-    await this.deferred;
+    await this.storePending();
     const snapshot = await this.state(req.sessionId, req.now);
     const voided = isVoidedByWithdrawal(req.consentAt, snapshot.consentWithdrawnAt);
     if (voided || !snapshot.profile || this.meta(META.erasing))
@@ -249,23 +254,40 @@ export class VisitorSession extends DurableObject<Env> {
   }
 
   /**
-   * Stores the page view `view` planned once its answer is out. Stored before answering, the
-   * answer (and the visitor's page with it) would wait for the write to be confirmed: the
-   * output gate holds what an object sends until its writes are durable (Cloudflare's storage
-   * API docs), a disk sync locally and a replicated commit on Cloudflare, and this page needs
-   * neither. Locally the call's p50 went from 2-3 to 1-2 ms at 50 pages/s (alternating runs).
-   * The cost: a restart in that instant loses the page view (the proxy's correction, when the
-   * page differed, stores it again).
+   * Stores the page view `view` planned once its answer is out: STORE_AFTER_MS later, or at
+   * once when another call comes first. Stored before answering, the answer (and the visitor's
+   * page with it) would wait for the write to be confirmed: the output gate holds what an
+   * object sends until its writes are durable (Cloudflare's storage API docs), a disk sync
+   * locally and a replicated commit on Cloudflare, and this page needs neither. Locally the
+   * call's p50 went from 2-3 to 1-2 ms at 50 pages/s (alternating runs). Not at the next turn
+   * either: locally the object shares the Worker's thread, and a write made then ran while the
+   * page streamed out (a returning visitor's last byte p50 came 1.15 ms later, interleaved runs).
+   * The cost: a restart in that time loses the page view (the proxy's correction, when the page
+   * differed, stores it again).
    */
   private deferStore(visitorId: string, event: TrackedEvent): void {
-    this.deferred = this.deferred
-      .then(() => new Promise((resolve) => setTimeout(resolve, 0)))
-      .then(() => this.store(visitorId, [event], Date.now()))
-      .then(
-        () => undefined,
-        (err: unknown) =>
-          console.error(JSON.stringify({ msg: "storing a page view failed", error: String(err) })),
-      );
+    this.pendingViews.push({ visitorId, event });
+    this.pendingTimer ??= setTimeout(() => void this.storePending(), STORE_AFTER_MS);
+  }
+
+  /** Stores the pending page views now; resolves once they (and any taken up before) are. */
+  private storePending(): Promise<void> {
+    if (this.pendingTimer !== null) clearTimeout(this.pendingTimer);
+    this.pendingTimer = null;
+    const views = this.pendingViews.splice(0);
+    if (views.length)
+      this.storing = this.storing.then(async () => {
+        for (const { visitorId, event } of views) {
+          try {
+            await this.store(visitorId, [event], Date.now());
+          } catch (err) {
+            console.error(
+              JSON.stringify({ msg: "storing a page view failed", error: String(err) }),
+            );
+          }
+        }
+      });
+    return this.storing;
   }
 
   /**
@@ -279,7 +301,7 @@ export class VisitorSession extends DurableObject<Env> {
     event: TrackedEvent,
     consentAt: number | null = null,
   ): Promise<void> {
-    await this.deferred;
+    await this.storePending();
     if (isVoidedByWithdrawal(consentAt, this.withdrawnAt()) || this.meta(META.erasing)) return;
     const row = this.sql
       .exec<{ body: string }>("SELECT body FROM touchpoints WHERE event_id = ?", event.id)
@@ -317,7 +339,7 @@ export class VisitorSession extends DurableObject<Env> {
     events: TrackedEvent[],
     consentAt: number | null = null,
   ): Promise<TrackResult> {
-    await this.deferred;
+    await this.storePending();
     if (isVoidedByWithdrawal(consentAt, this.withdrawnAt())) {
       const session = this.load(events[0]?.sessionId ?? "unknown", Date.now()).session;
       return { accepted: 0, duplicates: 0, session, withdrawn: true };
@@ -332,7 +354,7 @@ export class VisitorSession extends DurableObject<Env> {
     now: number,
     consentAt: number | null = null,
   ): Promise<IngestResult> {
-    await this.deferred;
+    await this.storePending();
     if (isVoidedByWithdrawal(consentAt, this.withdrawnAt())) return { status: "withdrawn" };
     const verdict = take(this.bucket, events.length, now, EVENTS_PER_VISITOR);
     this.bucket = verdict.bucket;
@@ -342,7 +364,7 @@ export class VisitorSession extends DurableObject<Env> {
 
   /** When the visitor last withdrew consent (null: never), for the consent endpoint. */
   async consentWithdrawnAt(): Promise<number | null> {
-    await this.deferred;
+    await this.storePending();
     return this.withdrawnAt();
   }
 
@@ -352,7 +374,7 @@ export class VisitorSession extends DurableObject<Env> {
    * choice made before it (see track, ingest, state). Returns once the choice is durable.
    */
   async recordConsent(visitorId: string, choice: ConsentRecord): Promise<void> {
-    await this.deferred;
+    await this.storePending();
     // An erasure in progress removes the consent log too; nothing new is accepted meanwhile.
     if (this.meta(META.erasing)) return;
     this.sql.exec(
@@ -370,7 +392,7 @@ export class VisitorSession extends DurableObject<Env> {
 
   /** The latest touchpoints in journey order (oldest first), for the customer view and export. */
   async touchpoints(limit = 500): Promise<TrackedEvent[]> {
-    await this.deferred;
+    await this.storePending();
     return this.sql
       .exec<{ body: string }>(
         "SELECT body FROM (SELECT body, at, seq FROM touchpoints ORDER BY at DESC, seq DESC LIMIT ?) ORDER BY at, seq",
@@ -382,7 +404,7 @@ export class VisitorSession extends DurableObject<Env> {
 
   /** How many touchpoints still wait for Turso (for tests, health and the admin view). */
   async pending(): Promise<number> {
-    await this.deferred;
+    await this.storePending();
     return this.sql
       .exec<{ n: number }>("SELECT count(*) AS n FROM touchpoints WHERE flushed = 0")
       .one().n;
@@ -398,7 +420,7 @@ export class VisitorSession extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
-    await this.deferred;
+    await this.storePending();
     this.alarmAt = null; // this one has fired
     if (this.meta(META.erasing)) {
       await this.erase();
@@ -432,7 +454,7 @@ export class VisitorSession extends DurableObject<Env> {
 
   /** Another device of the same customer changed the merged profile: rewrite ours soon. */
   async refreshProfile(): Promise<void> {
-    await this.deferred;
+    await this.storePending();
     if (!this.facts()) return;
     this.setMeta(META.profileDirty, "1");
     await this.scheduleFlush(Date.now());
@@ -596,14 +618,14 @@ export class VisitorSession extends DurableObject<Env> {
 
   /** Sends unflushed touchpoints to Turso now (the alarm does this on its own). */
   async flush(): Promise<FlushResult> {
-    await this.deferred;
+    await this.storePending();
     this.flushing ??= this.flushOnce().finally(() => (this.flushing = null));
     return this.flushing;
   }
 
   /** Everything this object holds about the visitor, with what Turso holds, for an access request. */
   async exportData(): Promise<Record<string, unknown>> {
-    await this.deferred;
+    await this.storePending();
     const facts = this.facts();
     const stored = {
       journey: this.load("export", Date.now()),
@@ -626,7 +648,7 @@ export class VisitorSession extends DurableObject<Env> {
    * meanwhile nothing new is accepted.
    */
   async erase(visitorId?: string): Promise<{ status: "erased" | "pending"; rows: number }> {
-    await this.deferred;
+    await this.storePending();
     const id = this.facts()?.id ?? visitorId ?? null;
     this.setMeta(META.erasing, id ?? "unknown");
     await this.flushing?.catch(() => undefined);
