@@ -303,13 +303,29 @@ describe("one call to the visitor's object per page", () => {
     state.storage.sql
       .exec<{ n: number }>("SELECT count(*) AS n FROM touchpoints WHERE type = 'page_view'")
       .one().n;
+  /** Inside a returning visitor's object, right after it answered a product page's view. */
+  const afterView = async (
+    then: (
+      object: VisitorSession,
+      state: DurableObjectState,
+      ctx: {
+        req: ViewRequest;
+        visitorId: string;
+        answer: Awaited<ReturnType<VisitorSession["view"]>>;
+      },
+    ) => Promise<void>,
+  ) => {
+    const visitorId = await returning();
+    const req = await viewRequest(visitorId);
+    await runInDurableObject(
+      env.VISITOR.get(env.VISITOR.idFromName(visitorId)),
+      async (object: VisitorSession, state) =>
+        then(object, state, { req, visitorId, answer: await object.view(req) }),
+    );
+  };
 
   it("answers before the page view is written, and every later call sees it", async () => {
-    const visitorId = await returning();
-    const stub = env.VISITOR.get(env.VISITOR.idFromName(visitorId));
-    const req = await viewRequest(visitorId);
-    await runInDurableObject(stub, async (object: VisitorSession, state) => {
-      const answer = await object.view(req);
+    await afterView(async (object, state, { req, answer }) => {
       expect(answer.planned?.slots.size).toBeGreaterThan(1);
       // The output gate would hold the answer until a write before it is durable.
       expect(storedViews(state)).toBe(0);
@@ -321,21 +337,13 @@ describe("one call to the visitor's object per page", () => {
   });
 
   it("stores the page view on its own shortly after the answer, with no later call", async () => {
-    const visitorId = await returning();
-    const stub = env.VISITOR.get(env.VISITOR.idFromName(visitorId));
-    const req = await viewRequest(visitorId);
-    await runInDurableObject(stub, async (object: VisitorSession, state) => {
-      await object.view(req);
+    await afterView(async (_object, state) => {
       await vi.waitFor(() => expect(storedViews(state)).toBe(1), { timeout: 2_000 });
     });
   });
 
   it("leaves nothing of a page view when the visitor is erased right after it", async () => {
-    const visitorId = await returning();
-    const stub = env.VISITOR.get(env.VISITOR.idFromName(visitorId));
-    const req = await viewRequest(visitorId);
-    await runInDurableObject(stub, async (object: VisitorSession, state) => {
-      await object.view(req);
+    await afterView(async (object, state, { visitorId }) => {
       expect((await object.erase(visitorId)).status).toBe("erased");
       expect(storedViews(state)).toBe(0);
       expect(await object.touchpoints()).toEqual([]);
