@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { MerchModel } from "../catalog/lists.ts";
 import { demoConfig } from "../decide/test-fixtures.ts";
 import type { CatalogItem } from "../model/catalog.ts";
-import { productIdForPage, slotSelectorsFor } from "./page-plan.ts";
+import { plannableBeforePage, productIdForPage, slotSelectorsFor } from "./page-plan.ts";
 
 const active = () => ({ version: 7, config: demoConfig() });
 
@@ -82,5 +82,13 @@ describe("productIdForPage", () => {
     expect(productIdForPage(m, "/p/trail-runner", null)).toBeNull();
     expect(productIdForPage(null, "/p/trail-runner", "trail-runner")).toBeNull();
     expect(productIdForPage(m, "/p/unknown", "unknown")).toBeNull();
+  });
+});
+
+describe("plannableBeforePage", () => {
+  it("plans every page before it arrives but a product page the catalog's URLs do not name", () => {
+    expect(plannableBeforePage("home", null)).toBe(true);
+    expect(plannableBeforePage("product", "p-0001")).toBe(true);
+    expect(plannableBeforePage("product", null)).toBe(false);
   });
 });

@@ -132,3 +132,11 @@ export function productIdForPage(
   }
   return byUrl.get(pathname) ?? byUrl.get(`/p/${encodeURIComponent(slug)}`) ?? null;
 }
+
+/**
+ * Whether a page can be planned before it arrives: all can but a product page whose URL the
+ * published catalog does not know, which waits for its own JSON-LD to say which product it is.
+ */
+export function plannableBeforePage(pageType: string, urlProductId: string | null): boolean {
+  return pageType !== "product" || urlProductId !== null;
+}

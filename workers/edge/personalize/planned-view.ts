@@ -4,7 +4,12 @@ import type { Exposure } from "../decide/index.ts";
 import type { Consent, RequestContext } from "../model/context.ts";
 import type { Profile, SessionState } from "../model/profile.ts";
 import type { RenderedSlot } from "../rewrite/page-rewriter.ts";
-import { planForProduct, productIdForPage } from "./page-plan.ts";
+import {
+  planForProduct,
+  plannableBeforePage,
+  productIdForPage,
+  type PlanInput,
+} from "./page-plan.ts";
 
 /**
  * A page view as the proxy sees it before the page arrives, for the visitor's object to plan
@@ -50,7 +55,7 @@ export async function planView(
   if (active?.version !== req.configVersion) return null;
   const model = await loadMerchModel(env.MODELS);
   const productId = productIdForPage(model, req.pathname, req.productSlug);
-  if (req.context.pageType === "product" && !productId) return null;
+  if (!plannableBeforePage(req.context.pageType, productId)) return null;
   const input = {
     context: req.context,
     consent: req.consent,
@@ -58,11 +63,17 @@ export async function planView(
     profile,
     session,
   };
-  const planned = planForProduct({ active, input, model, previewVariant: null }, productId);
   return {
     eventId: req.eventId,
-    context: planned.context,
-    slots: planned.plan.slots,
-    exposures: planned.plan.decision.exposures,
+    ...plannedPage({ active, input, model, previewVariant: null }, productId),
   };
+}
+
+/** The page planned for `productId`, as the rewriter and the page-view record take it. */
+export function plannedPage(
+  plan: PlanInput,
+  productId: string | null,
+): Omit<PlannedView, "eventId"> {
+  const { context, plan: page } = planForProduct(plan, productId);
+  return { context, slots: page.slots, exposures: page.decision.exposures };
 }

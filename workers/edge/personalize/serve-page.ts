@@ -7,9 +7,9 @@ import { LOOP_HEADER } from "../proxy/headers.ts";
 import { fetchStorefront } from "../proxy/storefront.ts";
 import { escapeAttribute, rewritePage } from "../rewrite/page-rewriter.ts";
 import { API_PREFIX, settingsOf } from "../settings.ts";
-import { planForProduct, productIdForPage, slotSelectorsFor } from "./page-plan.ts";
+import { plannableBeforePage, productIdForPage, slotSelectorsFor } from "./page-plan.ts";
 import { showedAsPlanned } from "./page-view.ts";
-import type { PlannedView } from "./planned-view.ts";
+import { plannedPage } from "./planned-view.ts";
 import {
   lookupTiming,
   prepareVisit,
@@ -145,20 +145,13 @@ async function personalize(
   const tracked = !context.isBot && (consent.personalization || consent.analytics);
 
   // Planned before the page by the visitor's object (which recorded it), else here by the same
-  // rule (see planView): only a product page whose URL the catalog does not know waits for its
-  // own JSON-LD to say which product it is, and is planned at its first slot.
-  const planHere = (productId: string | null): Omit<PlannedView, "eventId"> => {
-    const local = planForProduct({ active, input, model, previewVariant }, productId);
-    return {
-      context: local.context,
-      slots: local.plan.slots,
-      exposures: local.plan.decision.exposures,
-    };
-  };
+  // rule (plannableBeforePage); a page that waits for its JSON-LD is planned at its first slot.
+  const planHere = (productId: string | null) =>
+    plannedPage({ active, input, model, previewVariant }, productId);
   const planned = lookups.planned;
   const urlProduct = planned ? null : productIdForPage(model, url.pathname, page.productSlug);
   const early =
-    planned ?? (context.pageType !== "product" || urlProduct ? planHere(urlProduct) : null);
+    planned ?? (plannableBeforePage(context.pageType, urlProduct) ? planHere(urlProduct) : null);
   let view = early;
   let jsonLdProduct: string | null = null;
   // A page planned before it arrives watches only its planned slots and no JSON-LD: each
