@@ -143,6 +143,8 @@ async function personalize(
 
   const nonce = CSP_NONCE.exec(origin.headers.get("content-security-policy") ?? "")?.[1];
   const tracked = !context.isBot && (consent.personalization || consent.analytics);
+  // What the page showed goes to the visitor's object (see recordVisit): only then is it watched.
+  const recorded = tracked && !!visitorId && consent.personalization;
 
   // Planned before the page by the visitor's object (which recorded it), else here by the same
   // rule (plannableBeforePage); a page that waits for its JSON-LD is planned at its first slot.
@@ -186,9 +188,10 @@ async function personalize(
       view ??= planHere(jsonLdProduct);
       return view.slots;
     },
+    unwatched: !recorded,
   });
 
-  if (tracked && visitorId && consent.personalization) {
+  if (outcome) {
     c.executionCtx.waitUntil(
       outcome
         .then((result) =>

@@ -35,6 +35,12 @@ export type PageRewrite = {
    * ever suspends the stream.
    */
   plan(): Map<string, RenderedSlot>;
+  /**
+   * Nobody reads the outcome (there is no page view to record): then nothing watches the
+   * origin's body or the document's end, and the body goes into the rewriter natively, with no
+   * trip into JS per chunk. The outcome is null.
+   */
+  unwatched?: boolean;
 };
 
 export type RewriteOutcome = {
@@ -56,7 +62,7 @@ const MAX_JSON_LD = 64 * 1024;
 export function rewritePage(
   response: Response,
   rewrite: PageRewrite,
-): { response: Response; outcome: Promise<RewriteOutcome> } {
+): { response: Response; outcome: Promise<RewriteOutcome> | null } {
   const applied: RenderedSlot[] = [];
   const errors: string[] = [];
   const seen = new Set<string>();
@@ -144,6 +150,7 @@ export function rewritePage(
     });
   }
 
+  if (rewrite.unwatched) return { response: rewriter.transform(response), outcome: null };
   // The document's end, heard after the parser is done (the input's end comes earlier: the
   // runtime reads the next chunk while the rewriter writes the one before).
   rewriter = rewriter.onDocument({

@@ -53,13 +53,27 @@ function originPage(fail = false): Response {
 
 const ids = (slots: RenderedSlot[]) => slots.map((s) => s.slotId);
 
+/** A 2 MiB page in 1 KiB pieces that counts how many were pulled from it. */
+function countedBody(): { body: ReadableStream<Uint8Array>; pulled: () => number } {
+  let pulled = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      pulled++;
+      if (pulled === 1) controller.enqueue(encoder.encode(head));
+      else if (pulled > 2048) controller.close();
+      else controller.enqueue(encoder.encode(`<p>${"x".repeat(1017)}</p>`));
+    },
+  });
+  return { body, pulled: () => pulled };
+}
+
 describe("rewritePage", () => {
   it("writes the slots and reports them when the document ends", async () => {
     const { response, outcome } = rewritePage(originPage(), rewrite());
     const html = await response.text();
     expect(html).toContain('data-vt-slot="top"');
     expect(html).toContain("<b>bottom</b>");
-    expect(ids((await outcome).applied)).toEqual(["top", "bottom"]);
+    expect(ids((await outcome!).applied)).toEqual(["top", "bottom"]);
   });
 
   it("reports the slots written so far when the reader leaves mid-page", async () => {
@@ -73,7 +87,7 @@ describe("rewritePage", () => {
       seen += decoder.decode(value, { stream: true });
     }
     await reader.cancel("visitor left");
-    const settled = await outcome;
+    const settled = (await outcome)!;
     expect(ids(settled.applied)).toEqual(["top"]);
     expect(settled.errors.some((e) => e.startsWith("stream:"))).toBe(true);
   });
@@ -81,29 +95,36 @@ describe("rewritePage", () => {
   it("reports the slots written so far when the origin's stream breaks", async () => {
     const { response, outcome } = rewritePage(originPage(true), rewrite());
     await expect(response.text()).rejects.toThrow();
-    const settled = await outcome;
+    const settled = (await outcome)!;
     expect(ids(settled.applied)).toEqual(["top"]);
     expect(settled.errors.join(" ")).toContain("origin connection reset");
   });
 
   it("reads the origin ahead of the visitor, but never more than READ_AHEAD_BYTES", async () => {
-    // 1 KiB pieces, counted as the watch pulls them: 2 MiB in all.
-    let pulled = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        pulled++;
-        if (pulled === 1) controller.enqueue(encoder.encode(head));
-        else if (pulled > 2048) controller.close();
-        else controller.enqueue(encoder.encode(`<p>${"x".repeat(1017)}</p>`));
-      },
-    });
+    const { body, pulled } = countedBody();
     const { response } = rewritePage(new Response(body), rewrite());
     const reader = response.body!.getReader();
     expect((await reader.read()).done).toBe(false);
     // The watch fills its queue while nobody reads the page.
     await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(pulled).toBeGreaterThan(64);
-    expect(pulled).toBeLessThan(READ_AHEAD_BYTES / 1024 + 64);
+    expect(pulled()).toBeGreaterThan(64);
+    expect(pulled()).toBeLessThan(READ_AHEAD_BYTES / 1024 + 64);
+    await reader.cancel("done");
+  });
+
+  it("leaves an unwatched page to the runtime: the same page, no outcome, no watch reading ahead", async () => {
+    const watched = await rewritePage(originPage(), rewrite()).response.text();
+    const unwatched = rewritePage(originPage(), { ...rewrite(), unwatched: true });
+    expect(unwatched.outcome).toBeNull();
+    expect(await unwatched.response.text()).toBe(watched);
+
+    const { body, pulled } = countedBody();
+    const { response } = rewritePage(new Response(body), { ...rewrite(), unwatched: true });
+    const reader = response.body!.getReader();
+    expect((await reader.read()).done).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Only what the runtime needed for the page's first piece; the watch would pull hundreds.
+    expect(pulled()).toBeLessThan(64);
     await reader.cancel("done");
   });
 
