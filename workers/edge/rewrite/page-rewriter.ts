@@ -77,9 +77,6 @@ export function rewritePage(
     }
     return planned;
   };
-  let finish!: (outcome: RewriteOutcome) => void;
-  const outcome = new Promise<RewriteOutcome>((resolve) => (finish = resolve));
-
   // Every handler called is a trip from the parser into JS (the isolate lock, a turn of the
   // event loop) that also cuts the output into one more piece: only what this page needs is
   // registered.
@@ -151,6 +148,8 @@ export function rewritePage(
   }
 
   if (rewrite.unwatched) return { response: rewriter.transform(response), outcome: null };
+  let finish!: (outcome: RewriteOutcome) => void;
+  const outcome = new Promise<RewriteOutcome>((resolve) => (finish = resolve));
   // The document's end, heard after the parser is done (the input's end comes earlier: the
   // runtime reads the next chunk while the rewriter writes the one before).
   rewriter = rewriter.onDocument({
