@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { startShop } from "../seeds/shop/server.ts";
-import { seedDatabase } from "../seeds/run.ts";
-import { runCli } from "./config-cli.ts";
+import { demoConfigAt } from "../seeds/config/demo-config.ts";
+import { seedDatabase, type SeedResult } from "../seeds/run.ts";
+import * as clock from "../workers/edge/clock.ts";
 import { applyMigrations } from "./database.ts";
 import { startLibsqlServer } from "./libsql-server/server.ts";
 import { assertPortFree } from "./ports.ts";
@@ -27,6 +28,8 @@ export type StackOptions = {
    * which must not also be running SQL for the Worker's flushes.
    */
   ownProcesses?: boolean;
+  /** More `wrangler dev` arguments (the bench: its own config, `-c dev/bench/workers/...`). */
+  wranglerArgs?: string[];
 };
 
 /** A server of the stack: where it answers, and its process when it runs in one of its own. */
@@ -51,7 +54,7 @@ function fail(message: string): never {
  * wrangler dev only loads the secrets listed in wrangler.toml from .dev.vars. Returns the
  * admin token the local stack uses.
  */
-function ensureDevVars(dbUrl: string, log: (line: string) => void): string {
+export function ensureDevVars(dbUrl: string, log: (line: string) => void): string {
   const path = `${root}.dev.vars`;
   const adminToken = () =>
     /^ADMIN_TOKEN=(.+)$/m.exec(readFileSync(path, "utf8"))?.[1]?.trim() ?? "";
@@ -67,34 +70,47 @@ function ensureDevVars(dbUrl: string, log: (line: string) => void): string {
   return adminToken();
 }
 
+/** The author the local stack publishes the demo configuration as. */
+const DEMO_AUTHOR = "npm start (demo)";
+
 /**
- * A fresh stack shows personalization at once: the demo config is published if none is, and
- * the rankings job runs once instead of waiting for its first cron tick.
+ * A fresh stack shows personalization at once: the demo config (its dated campaign moved to
+ * today) is published if none is, or again when the demo data was just regenerated for today
+ * and the active config is still the stack's own demo; then the rankings and trainer run once
+ * instead of waiting for their first cron tick.
  */
 async function bootstrapDemo(
   workerUrl: string,
   adminToken: string,
+  demoRefreshed: boolean,
   log: (line: string) => void,
 ): Promise<void> {
-  const active = await fetch(`${workerUrl}/__vitrine/v1/admin/config`, {
-    headers: { authorization: `Bearer ${adminToken}` },
+  const admin = { authorization: `Bearer ${adminToken}` };
+  const listing = await fetch(`${workerUrl}/__vitrine/v1/admin/config/versions`, {
+    headers: admin,
   });
-  if (active.status === 404) {
-    const code = await runCli([
-      "publish",
-      `${root}seeds/config/demo-config.json`,
-      "--styles",
-      `${root}seeds/config/vitrine.css`,
-      "--url",
-      workerUrl,
-      "--token",
-      adminToken,
-    ]);
-    if (code !== 0) fail("publishing the demo configuration failed (see above)");
+  if (!listing.ok) fail(`reading the active configuration failed with HTTP ${listing.status}`);
+  const { active, versions } = (await listing.json()) as {
+    active: number | null;
+    versions: { version: number; author: string }[];
+  };
+  const activeAuthor = versions.find((v) => v.version === active)?.author;
+  if (active === null || (demoRefreshed && activeAuthor === DEMO_AUTHOR)) {
+    const config = {
+      ...demoConfigAt(clock.now()),
+      styles: readFileSync(`${root}seeds/config/vitrine.css`, "utf8"),
+    };
+    const res = await fetch(`${workerUrl}/__vitrine/v1/admin/config`, {
+      method: "POST",
+      headers: { ...admin, "content-type": "application/json", "x-vitrine-author": DEMO_AUTHOR },
+      body: JSON.stringify(config),
+    });
+    if (res.status !== 201) fail(`publishing the demo configuration failed: ${await res.text()}`);
+    log("demo configuration published (its seasonal campaign runs around today)");
   }
   const cron = await fetch(`${workerUrl}/__scheduled?cron=${encodeURIComponent("*/15 * * * *")}`);
   if (!cron.ok) fail(`the first rankings run failed with HTTP ${cron.status}`);
-  log("demo configuration active, rankings published");
+  log("rankings and recommendations published");
 }
 
 function startWorker(opts: StackOptions, shopUrl: string, dbUrl: string): ChildProcess {
@@ -117,6 +133,7 @@ function startWorker(opts: StackOptions, shopUrl: string, dbUrl: string): ChildP
       "--show-interactive-dev-session=false",
       // Lets start-up trigger the cron jobs once through /__scheduled.
       "--test-scheduled",
+      ...(opts.wranglerArgs ?? []),
     ],
     {
       cwd: root,
@@ -183,6 +200,23 @@ async function startChild(script: string, args: string[], url: string): Promise<
   fail(`${script} did not answer at ${url} within 30s`);
 }
 
+const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** One start-up line on the demo data: kept, generated, or replaced because it was stale. */
+export function seedSummary(seeded: SeedResult): string {
+  if (seeded.replacedAnchor !== undefined) {
+    const days = Math.round((seeded.anchor - seeded.replacedAnchor) / clock.DAY_MS);
+    return (
+      `demo data was generated for ${isoDay(seeded.replacedAnchor)} (${days} days ago): ` +
+      `generated again for ${isoDay(seeded.anchor)}, so sales windows and dated rules hold ` +
+      `(visits you made in the demo were cleared)`
+    );
+  }
+  return seeded.skipped
+    ? `demo data present (generated for ${isoDay(seeded.anchor)})`
+    : `demo data seeded for ${isoDay(seeded.anchor)}`;
+}
+
 /** Starts everything; on failure what was started is stopped again and the error rethrown. */
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const { ports, log } = opts;
@@ -212,8 +246,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const conn = { url: db.url, authToken: LOCAL_TOKEN };
     await applyMigrations(conn);
     log("migrations applied");
-    const seeded = await seedDatabase(conn, { log: (m) => log(`seed ${m}`) });
-    log(seeded.skipped ? "demo data already present" : "demo data seeded");
+    const seeded = await seedDatabase(conn, { refreshStale: true, log: (m) => log(`seed ${m}`) });
+    log(seedSummary(seeded));
 
     const shop: Service = opts.ownProcesses
       ? await startChild(
@@ -240,7 +274,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     );
     const workerUrl = `http://127.0.0.1:${ports.worker}`;
     await waitForWorker(workerUrl, worker);
-    await bootstrapDemo(workerUrl, adminToken, log);
+    await bootstrapDemo(workerUrl, adminToken, seeded.replacedAnchor !== undefined, log);
 
     const processes = [
       { service: db, role: "libSQL server (node)" },

@@ -21,16 +21,34 @@ export const products = sqliteTable(
       .notNull()
       .references(() => categories.id),
     brand: text("brand").notNull(),
+    /** What a buyer pays now: the sale price while a sale runs. */
     priceCents: cents("price_cents").notNull(),
+    /** The regular price while on sale (shown struck through); null when not on sale. */
+    listPriceCents: cents("list_price_cents"),
     currency: text("currency").notNull().default("EUR"),
     rating: real("rating").notNull().default(0),
     reviewCount: integer("review_count").notNull().default(0),
     stock: integer("stock").notNull().default(0),
+    /** As the shop's feed says: in_stock, out_of_stock, preorder or backorder. */
+    availability: text("availability", {
+      enum: ["in_stock", "out_of_stock", "preorder", "backorder"],
+    })
+      .notNull()
+      .default("in_stock"),
+    /** The shop's own product page (absolute URL) when imported from a feed. */
+    url: text("url"),
     imageUrl: text("image_url").notNull(),
     description: text("description").notNull().default(""),
     tags: jsonText<string[]>("tags").notNull().default([]),
     /** Products this one complements (accessories, consumables) for lifecycle content. */
     accessoryFor: jsonText<string[]>("accessory_for").notNull().default([]),
+    /** Feed items (variants) folded into this product when the feed groups them (item_group_id). */
+    variantIds: jsonText<string[]>("variant_ids").notNull().default([]),
+    /**
+     * Set when the product left the shop's feed: kept for history (orders, events), never
+     * recommended again; cleared if it comes back.
+     */
+    hiddenAt: epochMs("hidden_at"),
     createdAt: epochMs("created_at").notNull(),
     updatedAt: epochMs("updated_at").notNull(),
   },

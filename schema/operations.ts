@@ -22,6 +22,9 @@ export const modelVersions = sqliteTable("model_versions", {
   createdAt: epochMs("created_at").notNull(),
 });
 
+/** A run's numbers, and `warnings` when it published something degenerate (status degraded). */
+export type RunMetrics = Record<string, number | string[]>;
+
 export const trainingRuns = sqliteTable(
   "training_runs",
   {
@@ -29,13 +32,13 @@ export const trainingRuns = sqliteTable(
     job: text("job").notNull(),
     startedAt: epochMs("started_at").notNull(),
     finishedAt: epochMs("finished_at"),
-    /** running, succeeded, failed, partial (continues next run) */
+    /** running, succeeded, degraded (published, with warnings), failed, partial (continues next run), skipped */
     status: text("status").notNull(),
     watermarkFrom: integer("watermark_from").notNull(),
     watermarkTo: integer("watermark_to"),
     eventsRead: integer("events_read").notNull().default(0),
     modelVersion: text("model_version"),
-    metrics: jsonText<Record<string, number>>("metrics"),
+    metrics: jsonText<RunMetrics>("metrics"),
     error: text("error"),
   },
   (t) => [index("training_runs_job_idx").on(t.job, t.startedAt)],

@@ -26,6 +26,11 @@ export function indexCatalog(catalog: Catalog): CatalogIndex {
     description: p.description ?? "",
     tags: p.tags ?? [],
     accessoryFor: p.accessoryFor ?? [],
+    listPriceCents: p.listPriceCents ?? null,
+    availability: p.availability ?? "in_stock",
+    url: p.url ?? null,
+    variantIds: p.variantIds ?? [],
+    hiddenAt: p.hiddenAt ?? null,
   }));
   const cats: Category[] = catalog.categories
     .map((c) => ({ ...c, parentId: c.parentId ?? null, position: c.position ?? 0 }))

@@ -5,7 +5,7 @@ import { generateExposures, loadDemoConfig } from "./experiments.ts";
 import { generateHistories, type Histories } from "./histories.ts";
 
 const NOW = Date.UTC(2026, 10, 1);
-const config = loadDemoConfig();
+const config = loadDemoConfig(NOW);
 let h: Histories;
 let result: ReturnType<typeof generateExposures>;
 

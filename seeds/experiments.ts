@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import type { experiments, exposures } from "../schema/index.ts";
 import {
   HOLDOUT_EXPERIMENT,
@@ -14,17 +13,15 @@ import {
   enterSession,
   type JourneyState,
 } from "../workers/edge/visitor/journey.ts";
+import { demoConfigAt } from "./config/demo-config.ts";
 import type { Histories } from "./histories.ts";
 
 export type ExperimentRow = typeof experiments.$inferInsert;
 export type ExposureRow = typeof exposures.$inferInsert;
 
-/** The demo configuration `npm start` publishes: the seeded exposures follow its experiments. */
-export function loadDemoConfig(): PersonalizationConfig {
-  const raw: unknown = JSON.parse(
-    readFileSync(new URL("./config/demo-config.json", import.meta.url), "utf8"),
-  );
-  const parsed = parseConfig(raw);
+/** The demo configuration `npm start` publishes on day `now`: the seeded exposures follow its experiments. */
+export function loadDemoConfig(now: number): PersonalizationConfig {
+  const parsed = parseConfig(demoConfigAt(now));
   if (!parsed.ok) throw new Error(`demo-config.json is invalid: ${JSON.stringify(parsed.errors)}`);
   return parsed.config;
 }

@@ -6,16 +6,34 @@ import { generateCatalog } from "./catalog.ts";
 import { generateExposures, loadDemoConfig } from "./experiments.ts";
 import { generateHistories } from "./histories.ts";
 import { withProfiles } from "./profiles.ts";
+import * as clock from "../workers/edge/clock.ts";
 
 /** Bump when the generators change so an existing local database is re-seeded. */
-export const SEED_VERSION = 3;
+export const SEED_VERSION = 4;
 const SEED_STATE = "seed";
-// Fixed clock: the same seed gives the same rows, so re-running inserts nothing new.
-const SEED_NOW = Date.UTC(2026, 10, 1);
 const CHUNK = 200;
 
-export type SeedOptions = { reset?: boolean; visitors?: number; log?: (msg: string) => void };
-export type SeedResult = { skipped: boolean; rows: Record<string, number> };
+export type SeedOptions = {
+  reset?: boolean;
+  visitors?: number;
+  /** The clock's time (default: now); the demo data ends at the start of its day. */
+  now?: number;
+  /**
+   * Data seeded on an earlier day is wiped and generated again for today (local databases
+   * only), so windows such as "sold in the last 30 days" still find it. `npm start` sets it.
+   */
+  refreshStale?: boolean;
+  log?: (msg: string) => void;
+};
+export type SeedResult = {
+  skipped: boolean;
+  rows: Record<string, number>;
+  /** Midnight UTC of the day the data was generated for. */
+  anchor: number;
+  /** Set when older demo data was replaced: the day it had been generated for. */
+  replacedAnchor?: number;
+};
+type SeedState = { version: number; rows?: Record<string, number>; anchor?: number };
 
 // Children before parents when deleting; the reverse when inserting.
 const TABLES_IN_DELETE_ORDER: [string, Table][] = [
@@ -43,33 +61,45 @@ export async function seedDatabase(
   options: SeedOptions = {},
 ): Promise<SeedResult> {
   const log = options.log ?? (() => undefined);
-  if (options.reset && !isLocalDatabase(conn.url)) {
+  const local = isLocalDatabase(conn.url);
+  if (options.reset && !local) {
     throw new Error(
       `refusing to reset ${conn.url}: seeding with --reset only runs on a local database`,
     );
   }
+  const anchor = clock.dayStart(options.now ?? clock.now());
   const { client, db } = connect(conn);
   try {
-    const [state] = await db
+    const [row] = await db
       .select()
       .from(schema.jobState)
       .where(eq(schema.jobState.name, SEED_STATE));
-    if (!options.reset && state?.value.version === SEED_VERSION) {
-      return { skipped: true, rows: (state.value.rows ?? {}) as Record<string, number> };
+    const state = row?.value as SeedState | undefined;
+    // A seed of another version, or of an earlier day when asked to refresh, is replaced.
+    const current =
+      state?.version === SEED_VERSION && (state.anchor === anchor || !options.refreshStale);
+    if (!options.reset && current) {
+      return { skipped: true, rows: state.rows ?? {}, anchor: state.anchor ?? anchor };
     }
-    if (options.reset) {
+    const replaced = state && !current ? state : undefined;
+    if (replaced && !local) {
+      throw new Error(
+        `refusing to replace the demo data on ${conn.url}: it is not on this machine`,
+      );
+    }
+    if (options.reset || replaced) {
       for (const [, table] of TABLES_IN_DELETE_ORDER) await db.delete(table);
       log("demo tables cleared");
     }
-    const catalog = generateCatalog({ now: SEED_NOW });
+    const catalog = generateCatalog({ now: anchor });
     // Personas are the generator's ground truth for tests and evaluation, not data to store.
     const { personaOf: _personas, ...generated } = generateHistories(catalog, {
-      now: SEED_NOW,
+      now: anchor,
       visitors: options.visitors,
     });
-    const histories = withProfiles(generated, catalog, SEED_NOW);
+    const histories = withProfiles(generated, catalog, anchor);
     // Exposures as the Worker would have logged them under the demo configuration.
-    const experimentData = generateExposures(histories, loadDemoConfig(), SEED_NOW);
+    const experimentData = generateExposures(histories, loadDemoConfig(anchor), anchor);
     const data: Record<string, Record<string, unknown>[]> = {
       ...catalog,
       ...histories,
@@ -95,12 +125,12 @@ export async function seedDatabase(
       rows[name] = list.length;
       log(`${name}: ${list.length}`);
     }
-    const value = { version: SEED_VERSION, rows };
+    const value: SeedState = { version: SEED_VERSION, rows, anchor };
     await db
       .insert(schema.jobState)
-      .values({ name: SEED_STATE, value, updatedAt: Date.now() })
-      .onConflictDoUpdate({ target: schema.jobState.name, set: { value, updatedAt: Date.now() } });
-    return { skipped: false, rows };
+      .values({ name: SEED_STATE, value, updatedAt: clock.now() })
+      .onConflictDoUpdate({ target: schema.jobState.name, set: { value, updatedAt: clock.now() } });
+    return { skipped: false, rows, anchor, replacedAnchor: replaced?.anchor };
   } finally {
     client.close();
   }

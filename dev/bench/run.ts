@@ -1,72 +1,117 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { request, type IncomingHttpHeaders } from "node:http";
-import { startStack } from "../stack.ts";
-import { benchIngest, benchSnapshot, consentingVisitors, ingestMarkdown } from "./events.ts";
-import { CookieJar, load, type LoadResult } from "./load.ts";
-import { quantile } from "./percentiles.ts";
-import { latencySvg } from "./report-chart.tsx";
-import { trainingBench } from "./training.ts";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { request } from "node:http";
+import { ensureDevVars, startStack } from "../stack.ts";
 import { markdownTable } from "../markdown-table.ts";
+import { benchIngest, benchSnapshot, consentingVisitors, ingestMarkdown } from "./events.ts";
+import { objectCpu, runMode, targets, workerCpu, type ModeRun } from "./hot-path.ts";
+import { load } from "./load.ts";
+import { firstLast, oneAtATime, type TimedRun } from "./page-timing.ts";
+import { cpuByRole, machine, pinGroups, rssMiB, wranglerProcesses } from "./processes.ts";
+import {
+  costTable,
+  hotPathTables,
+  priceSources,
+  processTable,
+  targetTable,
+  usageOf,
+} from "./report.ts";
+import {
+  BENCH_CONFIG,
+  copyKv,
+  countsSince,
+  readCounts,
+  setObjectDelay,
+  type Counts,
+  startSessionWorker,
+} from "./session-worker.ts";
+import { trainingBench } from "./training.ts";
+import { BROWSER, browseByMode, consentingJars } from "./visitors.ts";
 
 /**
- * `npm run bench`: the local stack on its own ports and data, then, in one run:
- *  1. the same product page through the same Worker with personalization switched off (kill
- *     switch, anonymous: the pass-through baseline, measured first on a quiet stack), rewritten
- *     for anonymous visitors (no consent: request-only modules, no visitor data), and
- *     personalized for 200 consenting returning visitors (identity, config, profile and
- *     session lookups, decisions, streaming rewrite, the page view recorded after the
- *     response), under load, then one request at a time: when its body's first and last bytes
- *     arrive, and in how many pieces, also for returning visitors whose objects went idle;
- *  2. a 5 MB page that the origin streams over time: when its first and last bytes arrive,
- *     direct, passed through and personalized, and the Worker process's memory meanwhile;
- *  3. events ingested through the same Worker into Turso (count in == rows out) and the hot
- *     path's session snapshot latency;
- *  4. the trainer's timings and peak memory on generated logs, and edge scoring per request.
- * Writes reports/bench.{json,md,svg} and prints the Markdown.
+ * `npm run bench`: the local stack as Vitrine is deployed, the visitor's Durable Object in a
+ * Worker and process of its own (session-worker.ts), and in one run:
+ *  1. the product page and a 100 KB real-world-sized product page through the Worker with
+ *     personalization switched off (kill switch: the pass-through baseline), for anonymous
+ *     visitors (request-only modules) and personalized for returning visitors with 0, 2 and
+ *     10 ms added before every call to their object (same data centre, a nearby one): each at
+ *     saturation with the CPU of every process and the platform operations per page, at a
+ *     fixed rate and one request at a time (first and last byte); then returning visitors
+ *     whose objects went idle;
+ *  2. a 5 MB page the origin streams over time: first and last byte, and the Worker's memory;
+ *  3. events ingested through the Worker into Turso (count in == rows out) with their CPU and
+ *     operations per 1,000 events, and the hot path's session snapshot latency;
+ *  4. the trainer's timings and peak memory on generated logs;
+ *  5. what a million page views and a thousand events cost at the published prices.
+ * Prints the Markdown and writes docs/benchmarks.md and reports/bench.{json,md}.
  *
- * wrangler dev's local trace collector is switched off (X_LOCAL_OBSERVABILITY=false, unless
- * set otherwise): it stores a span for every subrequest in SQLite on the same two cores, which
- * the deployed Worker never pays for, and it charges the personalized path (more subrequests)
- * several times what it charges the pass-through.
+ * The load generator, the Worker and the object are pinned to cores of their own with taskset
+ * when the machine has three; the report says how many it had. wrangler dev's local trace
+ * collector is off (X_LOCAL_OBSERVABILITY=false unless set): it stores a span for every
+ * subrequest in SQLite, which the deployed Worker never pays for.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
-const VISITORS = 200;
-/** Far below both modes' capacity on a 2-core machine: latency without queueing. */
 const RATE = Number(process.env.BENCH_RATE ?? 50);
-const LARGE_RUNS = Number(process.env.BENCH_LARGE_RUNS ?? 10);
-/** The product page one request at a time: 20 ms apart, so nothing queues or piles up. */
 const PAGE_RUNS = Number(process.env.BENCH_PAGE_RUNS ?? 200);
-const PAGE_PAUSE_MS = 20;
+const LARGE_RUNS = Number(process.env.BENCH_LARGE_RUNS ?? 10);
+const MEMORY_RUNS = Number(process.env.BENCH_MEMORY_RUNS ?? 20);
+const INGEST_SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 30);
+const VISITORS = Number(process.env.BENCH_VISITORS ?? 200);
+const INGEST_VISITORS = 500;
+const DELAYS = [0, 2, 10];
+/** Trainer log sizes (comma-separated event counts; the trainer bench's own by default). */
+const TRAINING_EVENTS = process.env.BENCH_TRAINING_EVENTS?.split(",").map(Number);
+/** The object stores page views and flushes them to Turso 30 s later (FLUSH_DELAY_MS). */
+const FLUSH_WAIT_MS = Number(process.env.BENCH_FLUSH_WAIT_S ?? 40) * 1000;
 /**
  * A Durable Object idle this long leaves memory (workerd's server.c++, 10 s; Cloudflare's
- * lifecycle docs say the same for objects that can hibernate, as the visitor's can), so a
- * returning visitor's next page then starts it again: the usual case when people read a page
- * for longer than that.
+ * lifecycle docs say the same for objects that can hibernate, as the visitor's can).
  */
 const OBJECT_IDLE_MS = 11_000;
-/** Columns of a load run (rateRow), which a measured run (row) extends. */
-const RATE_HEAD = ["mode", "req/s", "p50 ms", "p90 ms", "p99 ms", "errors"];
-const MEMORY_RUNS = Number(process.env.BENCH_MEMORY_RUNS ?? 20);
 const LARGE_PAGE = "/bench/large-page?mb=5";
-const CLOCK_TICK_MS = 10; // Linux USER_HZ = 100
 const PORTS = { db: 18080, shop: 13000, worker: 18787 };
+const SESSION = { port: 18788, inspectorPort: 19288 };
+const EDGE_INSPECTOR_PORT = 19287;
 const DATA_DIR = ".data/bench";
-const MODES = ["competitive", "methodical", "spontaneous", "humanistic"] as const;
-const INGEST_SECONDS = Number(process.env.BENCH_INGEST_SECONDS ?? 30);
-const INGEST_VISITORS = 500;
 
 process.env.X_LOCAL_OBSERVABILITY ??= "false";
-// A fresh database and Worker state each run: earlier runs' visitors (their objects, alarms and
-// rows) would otherwise load this one.
+// A fresh database and Worker state each run: earlier runs' visitors would load this one.
 rmSync(DATA_DIR, { recursive: true, force: true });
 const logLines: string[] = [];
+const log = (line: string) => logLines.push(line);
+const progress = (line: string) => console.error(line);
+const dbUrl = `http://127.0.0.1:${PORTS.db}`;
+// The object's Worker reads the same secrets as the main one, so they must exist first.
+ensureDevVars(dbUrl, log);
+const session = await startSessionWorker({ ...SESSION, dataDir: DATA_DIR, dbUrl, log }).catch(
+  (err: unknown) => {
+    console.error(logLines.slice(-30).join("\n"));
+    throw err;
+  },
+);
 const stack = await startStack({
   ports: PORTS,
   dataDir: DATA_DIR,
-  log: (line) => logLines.push(line),
+  log,
   // The load generator times responses on this process's event loop: nothing else runs here.
   ownProcesses: true,
+  wranglerArgs: [
+    "-c",
+    BENCH_CONFIG.edge,
+    "--env-file",
+    ".dev.vars",
+    "--inspector-port",
+    String(EDGE_INSPECTOR_PORT),
+  ],
+}).catch(async (err: unknown) => {
+  await session.stop();
+  console.error(logLines.slice(-30).join("\n"));
+  throw err;
 });
+
+const edgeProcs = () => wranglerProcesses(PORTS.worker, "Worker");
+const sessionProcs = () => wranglerProcesses(SESSION.port, "object");
+const allProcs = () => [...edgeProcs(), ...sessionProcs(), ...stack.processes];
 
 async function publish(config: object): Promise<void> {
   const res = await fetch(`${stack.workerUrl}/__vitrine/v1/admin/config`, {
@@ -75,11 +120,24 @@ async function publish(config: object): Promise<void> {
     body: JSON.stringify(config),
   });
   if (res.status !== 201) throw new Error(`publishing failed: ${res.status} ${await res.text()}`);
+  // The object plans with the config too, from its own Worker's KV.
+  await copyKv(stack.workerUrl, session.url, ["CONFIG"]);
   // Other isolates re-read the config pointer within 5 s.
   await new Promise((r) => setTimeout(r, 6_000));
 }
 
 try {
+  await copyKv(stack.workerUrl, session.url, ["CONFIG", "MODELS", "PROFILES"]);
+  const pinning = pinGroups([
+    {
+      name: "load generator, libSQL server, demo shop",
+      pids: [process.pid, ...stack.processes.map((p) => p.pid)],
+    },
+    { name: "Worker (wrangler dev)", pids: edgeProcs().map((p) => p.pid) },
+    { name: "object (its wrangler dev)", pids: sessionProcs().map((p) => p.pid) },
+  ]);
+  progress(`bench: ${pinning}`);
+
   const active = (await (
     await fetch(`${stack.workerUrl}/__vitrine/v1/admin/config`, {
       headers: { authorization: `Bearer ${stack.adminToken}` },
@@ -88,302 +146,307 @@ try {
   const home = await (await fetch(`${stack.shopUrl}/`)).text();
   const path = /href="(\/p\/[^"]+)"/.exec(home)?.[1];
   if (!path) throw new Error("no product link on the demo home page");
-  const url = `${stack.workerUrl}${path}`;
-  // The large page is a listing: a URL rule in the config says so (rules are per shop).
+  const pages = [
+    { name: "product page", url: `${stack.workerUrl}${path}` },
+    { name: "100 KB product page", url: `${stack.workerUrl}${path}?kb=100` },
+  ];
   const config = {
     ...active.config,
     pageRules: [{ pattern: "/bench/*", pageType: "category" }, ...(active.config.pageRules ?? [])],
   };
+  const env = {
+    edgeUrl: stack.workerUrl,
+    sessionUrl: session.url,
+    processes: allProcs,
+    seconds: SECONDS,
+    rate: RATE,
+    pageRuns: PAGE_RUNS,
+    log: progress,
+  };
+  const runs: ModeRun[] = [];
 
-  const browser = { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36" };
-  const worker = [...workerProcesses(PORTS.worker), ...stack.processes];
-
-  // Pass-through first, on a quiet stack: later phases leave visitors' objects flushing to
-  // Turso in the background for up to a minute, which would load the baseline.
+  // Pass-through first, on a quiet stack: later phases leave objects flushing to Turso.
   await publish({ ...config, enabled: false });
-  await load("warm-up", url, browser, 3);
-  const pass = await measured(worker, "pass-through (kill switch, anonymous)", () =>
-    load("pass-through (kill switch, anonymous)", url, browser, SECONDS),
-  );
-  const passAtRate = await load(`pass-through at ${RATE} req/s`, url, browser, SECONDS, [], RATE);
-  const pagePass = await pageLoads(url, browser, PAGE_RUNS, [], PAGE_PAUSE_MS);
-  const largePass = await pageLoads(`${stack.workerUrl}${LARGE_PAGE}`, browser, LARGE_RUNS);
-  const memoryPass = await memory(`${stack.workerUrl}${LARGE_PAGE}`, browser);
+  for (const page of pages) runs.push(await runMode(env, "pass-through", 0, page, []));
+  const largePass = await oneAtATime("kill switch", `${stack.workerUrl}${LARGE_PAGE}`, LARGE_RUNS, {
+    headers: BROWSER,
+  });
+  const memoryPass = await memory(`${stack.workerUrl}${LARGE_PAGE}`);
 
   await publish(config);
-  // The rewrite alone: request-only modules for visitors without consent, no visitor data.
-  await load("warm-up", url, browser, 3);
-  const anonymous = await measured(worker, "anonymous (no consent: request-only modules)", () =>
-    load("anonymous (no consent: request-only modules)", url, browser, SECONDS),
-  );
-  // Consenting visitors (the consent endpoint sets their signed consent and visitor cookies),
-  // then their browsing: the flushes that follow are personalization's own cost, in its phase.
-  const visitors: CookieJar[] = [];
-  for (let i = 0; i < VISITORS; i++) {
-    const consent = await fetch(`${stack.workerUrl}/__vitrine/v1/consent`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ personalization: true, analytics: true }),
-    });
-    visitors.push(new CookieJar(consent.headers.getSetCookie()));
+  for (const page of pages) runs.push(await runMode(env, "anonymous", 0, page, []));
+
+  progress(`bench: ${VISITORS} consenting visitors browse`);
+  const visitors = await consentingJars(stack.workerUrl, VISITORS);
+  const tops = await browseByMode(stack.workerUrl, visitors, pages[0]!.url);
+  progress(`bench: visitors by top buyer mode: ${JSON.stringify(tops)}`);
+  const beforePersonalized = await bothCounts();
+  for (const delay of DELAYS) {
+    await setObjectDelay(stack.workerUrl, delay);
+    for (const page of pages) runs.push(await runMode(env, "personalized", delay, page, visitors));
   }
-  const topModes = await browseByMode(visitors, browser, url);
-  console.log(`visitors by top buyer mode after browsing: ${JSON.stringify(topModes)}`);
-  const visitor = await personalizedVisitor(url, browser, visitors);
-  // Warm-up also gives every visitor the session cookie a browser would then send back.
-  await load("warm-up", url, browser, 3, visitors);
-  const personalized = await measured(worker, `personalized (${VISITORS} returning visitors)`, () =>
-    load(`personalized (${VISITORS} returning visitors)`, url, browser, SECONDS, visitors),
-  );
-  const personalizedAtRate = await load(
-    `personalized at ${RATE} req/s`,
-    url,
-    browser,
-    SECONDS,
-    visitors,
-    RATE,
-  );
-  const pageAnonymous = await pageLoads(url, browser, PAGE_RUNS, [], PAGE_PAUSE_MS);
-  const pagePers = await pageLoads(url, browser, PAGE_RUNS, visitors, PAGE_PAUSE_MS);
-  // Every visitor once more, after their objects went idle (an alarm may have woken a few).
+  await setObjectDelay(stack.workerUrl, 0);
+  // Every visitor once more, after their objects went idle.
   await new Promise((r) => setTimeout(r, OBJECT_IDLE_MS));
-  const pageIdle = await pageLoads(url, browser, VISITORS, visitors, PAGE_PAUSE_MS);
-  const largeOrigin = await pageLoads(`${stack.shopUrl}${LARGE_PAGE}`, browser, LARGE_RUNS);
-  const largePers = await pageLoads(`${stack.workerUrl}${LARGE_PAGE}`, browser, LARGE_RUNS, [
-    visitor,
-  ]);
-  const memoryPers = await memory(`${stack.workerUrl}${LARGE_PAGE}`, browser, visitor);
-
-  // Events into Turso through the same Worker, then the trainer's pure pipeline.
-  const ingest = await benchIngest(stack, INGEST_SECONDS, INGEST_VISITORS);
-  const snapshot = await benchSnapshot(url, await consentingVisitors(stack.workerUrl, 20), 400);
-  const training = trainingBench();
-
-  const hotPath = summarize({
-    pass,
-    anonymous,
-    personalized,
-    atRate: { pass: passAtRate, personalized: personalizedAtRate },
-    onePage: {
-      pass: pagePass,
-      anonymous: pageAnonymous,
-      personalized: pagePers,
-      idleObjects: pageIdle,
-    },
-    large: { origin: largeOrigin, pass: largePass, personalized: largePers },
-    memory: { pass: memoryPass, personalized: memoryPers },
+  const idle = await oneAtATime("after idle", pages[0]!.url, VISITORS, {
+    headers: BROWSER,
+    visitors,
   });
+  const largeOrigin = await oneAtATime("origin", `${stack.shopUrl}${LARGE_PAGE}`, LARGE_RUNS, {
+    headers: BROWSER,
+  });
+  const largePers = await oneAtATime(
+    "personalized",
+    `${stack.workerUrl}${LARGE_PAGE}`,
+    LARGE_RUNS,
+    { headers: BROWSER, visitors: visitors.slice(0, 1) },
+  );
+  const memoryPers = await memory(`${stack.workerUrl}${LARGE_PAGE}`, visitors[0]!.header());
+  // The page views reach Turso with the objects' next flush.
+  progress(`bench: waiting ${FLUSH_WAIT_MS / 1000} s for the objects to flush to Turso`);
+  await new Promise((r) => setTimeout(r, FLUSH_WAIT_MS));
+  const personalizedSpan = await bothCounts(beforePersonalized);
+
+  progress("bench: events ingestion");
+  const ingestCpuBefore = cpuByRole(allProcs());
+  const beforeIngest = await bothCounts();
+  const ingest = await benchIngest(stack, INGEST_SECONDS, INGEST_VISITORS);
+  const ingestCounts = await bothCounts(beforeIngest);
+  const ingestCpu = cpuByRole(allProcs());
+  const snapshot = await benchSnapshot(
+    pages[0]!.url,
+    await consentingVisitors(stack.workerUrl, 20),
+    400,
+  );
+  progress("bench: trainer");
+  const training = TRAINING_EVENTS ? trainingBench(TRAINING_EVENTS, [1_000]) : trainingBench();
+
+  const list = targets(runs, RATE);
+  const product = (mode: string, delay = 0) =>
+    runs.find((r) => r.page === pages[0]!.name && r.mode === mode && r.delayMs === delay)!;
+  const pers = product("personalized");
+  const pass = product("pass-through");
+  // Turso's rows arrive after the page, with the flush: per page over the whole span.
+  const tursoPerPage = (k: "tursoRowsRead" | "tursoRowsWritten") =>
+    (personalizedSpan.edge[k] + personalizedSpan.session[k]) /
+    Math.max(1, personalizedSpan.edge.requests);
+  const persUsage = usageOf({
+    workerRequests: 1,
+    workerCpuMs: workerCpu(pers),
+    edge: pers.edge,
+    session: {
+      ...pers.session,
+      tursoRowsRead: tursoPerPage("tursoRowsRead"),
+      tursoRowsWritten: tursoPerPage("tursoRowsWritten"),
+    },
+  });
+  const events = Math.max(1, ingest.eventsAccepted);
+  const perEvent = (c: typeof ingestCounts.edge) => {
+    const out = { ...c };
+    for (const k of Object.keys(out) as (keyof typeof out)[])
+      if (k !== "isolate") out[k] = c[k] / events;
+    return out;
+  };
+  const ingestWorkerCpu =
+    ((ingestCpu.get("Worker: workerd (runtime)") ?? 0) -
+      (ingestCpuBefore.get("Worker: workerd (runtime)") ?? 0)) /
+    events;
+  const ingestUsage = usageOf({
+    workerRequests: ingestCounts.edge.requests / events,
+    workerCpuMs: ingestWorkerCpu,
+    edge: perEvent(ingestCounts.edge),
+    session: perEvent(ingestCounts.session),
+  });
+  const ingestObjectCpu =
+    ((ingestCpu.get("object: workerd (runtime)") ?? 0) -
+      (ingestCpuBefore.get("object: workerd (runtime)") ?? 0)) /
+    events;
+
+  const m = machine();
+  const commit = execFileSync("git", ["rev-parse", "HEAD"], { encoding: "utf8" }).trim();
+  const dirty = execFileSync("git", ["status", "--porcelain"], { encoding: "utf8" }).trim()
+    ? " (with uncommitted changes)"
+    : "";
+  const idleRow = (name: string, t: TimedRun) => {
+    const v = firstLast(t);
+    return [name, f1(v.firstP50), f1(v.lastP50), f1(v.lastP99)];
+  };
+  const largeRow = (name: string, t: TimedRun) => {
+    const v = firstLast(t);
+    return [name, f1(v.firstP50), f1(v.lastP50), ((t.runs[0]?.bytes ?? 0) / 1024 ** 2).toFixed(2)];
+  };
   const markdown = [
-    hotPath.markdown,
+    "# Benchmarks",
+    "",
+    `Generated by \`npm run bench\` (dev/bench/run.ts) on ${new Date().toISOString()}, commit ` +
+      `${commit}${dirty}. Machine: ${m.cores} cores (${m.cpu}), ${m.memoryGiB} GiB, Node ` +
+      `${m.node}. ${pinning}. ${SECONDS} s per mode; the visitor's Durable Object in its own ` +
+      "Worker and `wrangler dev` process, bound by `script_name` through the dev registry; " +
+      `local trace collector ${process.env.X_LOCAL_OBSERVABILITY === "false" ? "off" : "on"}.`,
+    "",
+    "CPU is what the local workerd processes spent (/proc utime + stime, 10 ms ticks, divided " +
+      "by requests served at saturation); Cloudflare bills its own measurement of the Worker's " +
+      "CPU, so the ratios and differences within this run are what the targets compare.",
+    "",
+    "## Hot path",
+    "",
+    ...hotPathTables(runs, RATE, PAGE_RUNS),
+    "Targets (each within this run):",
+    "",
+    ...targetTable(list),
+    "",
+    "CPU ms per page by process (the proxy is wrangler's local entry point, which Cloudflare does not run):",
+    "",
+    ...processTable(runs),
+    "",
+    "## Returning visitors whose objects went idle",
+    "",
+    `Each of ${VISITORS} visitors once more after ${OBJECT_IDLE_MS / 1000} s without a page: ` +
+      "their objects left memory, so each page starts its object again (constructor, schema " +
+      "check, the profile folded from storage) before it can plan; the first byte does not " +
+      "wait for it, the personalized slots do.",
+    "",
+    ...markdownTable(
+      ["product page, one at a time", "first byte p50 ms", "last byte p50 ms", "last byte p99 ms"],
+      [
+        idleRow("personalized, objects in memory", pers.oneAtATime),
+        idleRow("personalized, objects idle 11 s", idle),
+      ],
+    ),
+    "",
+    "## 5 MB page streamed by the origin",
+    "",
+    ...markdownTable(
+      ["path", "first byte p50 ms", "last byte p50 ms", "MiB"],
+      [
+        largeRow("origin, direct", largeOrigin),
+        largeRow("through the Worker, kill switch", largePass),
+        largeRow("through the Worker, personalized", largePers),
+      ],
+    ),
+    "",
+    ...markdownTable(
+      ["Worker runtime memory while serving it", "requests", "start MiB", "peak MiB", "end MiB"],
+      [memoryRow("kill switch", memoryPass), memoryRow("personalized", memoryPers)],
+    ),
+    "",
+    "## Events",
+    "",
     ingestMarkdown(ingest, snapshot),
-    "Trainer (generated logs; each size in its own process):",
+    `Per 1,000 events accepted: Worker CPU ${f1(ingestWorkerCpu * 1000)} ms, object CPU ` +
+      `${f1(ingestObjectCpu * 1000)} ms.`,
+    "",
+    "## What it costs to run",
+    "",
+    "Marginal prices on Workers Paid and Turso (beyond each plan's included usage; the $5 " +
+      "monthly base not counted), applied to the counts measured above: per page from the " +
+      "product page at saturation (+0 ms); Turso rows from the objects' flushes over the whole " +
+      "personalized span; events per 1,000 accepted. Durable Object duration is the measured " +
+      "wall time of the object calls at 128 MB; the object also waits 10 ms before storing a " +
+      "page view (STORE_AFTER_MS), which, if it keeps the object from hibernating, adds up to " +
+      `$${((10 / 1000) * 0.128 * 12.5).toFixed(3)} per million pages.`,
+    "",
+    ...costTable([
+      {
+        name: "pass-through, per million pages",
+        units: 1e6,
+        usage: usageOf({
+          workerRequests: 1,
+          workerCpuMs: workerCpu(pass),
+          edge: pass.edge,
+          session: pass.session,
+        }),
+      },
+      { name: "personalized, per million pages", units: 1e6, usage: persUsage },
+      { name: "event ingestion, per 1,000 events", units: 1000, usage: ingestUsage },
+    ]),
+    "",
+    "Prices and where they were read:",
+    "",
+    ...priceSources(),
+    "",
+    "## Trainer",
+    "",
+    "Generated logs; each size in its own process:",
     "",
     training.markdown,
     "",
-    "Latency chart: reports/bench.svg",
-    "",
   ].join("\n");
-  const chart = await latencySvg(
-    "Latency through the local Worker, ms",
-    [pass, anonymous, personalized, passAtRate, personalizedAtRate].map((l) => ({
-      name: l.name.replace(/ \(.*\)$/, ""),
-      p50: l.p50,
-      p90: l.p90,
-      p99: l.p99,
-    })),
-  );
+
   mkdirSync("reports", { recursive: true });
-  const report = { hotPath: { ...hotPath, markdown: undefined }, ingest, snapshot, training };
+  mkdirSync("docs", { recursive: true });
+  const report = {
+    machine: m,
+    pinning,
+    commit,
+    runs: runs.map((r) => ({
+      ...r,
+      oneAtATime: firstLast(r.oneAtATime),
+      atRate: firstLast(r.atRate),
+    })),
+    targets: list,
+    personalizedSpan,
+    ingest,
+    ingestCounts,
+    snapshot,
+    training,
+  };
   writeFileSync("reports/bench.json", JSON.stringify(report, null, 2));
   writeFileSync("reports/bench.md", markdown);
-  writeFileSync("reports/bench.svg", chart);
+  writeFileSync("docs/benchmarks.md", markdown);
   console.log(markdown);
+  console.log(
+    `object CPU per page view (+0 ms): ${f2(objectCpu(pers))} ms; targets met: ` +
+      `${list.filter((t) => t.met).length}/${list.length}`,
+  );
   if (ingest.lost || ingest.duplicates || training.failed.length) process.exitCode = 1;
 } catch (err) {
   console.error(`bench: ${err instanceof Error ? err.message : err}`);
-  console.error(logLines.slice(-20).join("\n"));
+  console.error(logLines.slice(-30).join("\n"));
   process.exitCode = 1;
 } finally {
   await stack.stop();
+  await session.stop();
 }
 
-type Measured = LoadResult & {
-  cpu: {
-    /** All of wrangler dev's processes (Worker, local KV/Cache/Durable Objects, proxy, CLI). */
-    workerMsPerRequest: number;
-    perProcess: { role: string; msPerRequest: number }[];
-    /** This process: the load generator (the libSQL server and demo shop run in their own). */
-    benchMsPerRequest: number;
-  };
-};
+type Both = { edge: Counts; session: Counts };
 
-/** A load run with the CPU time every process spent on it, per request. */
-async function measured(
-  worker: { pid: number; role: string }[],
-  name: string,
-  run: () => Promise<LoadResult>,
-): Promise<Measured> {
-  const before = worker.map((p) => cpuMs(p.pid));
-  const self = process.cpuUsage();
-  const result = await run();
-  const selfUsed = process.cpuUsage(self);
-  const n = Math.max(1, result.requests);
-  const perProcess = worker.map((p, i) => ({
-    role: p.role,
-    msPerRequest: (cpuMs(p.pid) - before[i]!) / n,
-  }));
-  const wrangler = perProcess.filter((p) => /^(wrangler|workerd)/.test(p.role));
-  return {
-    ...result,
-    name,
-    cpu: {
-      workerMsPerRequest: wrangler.reduce((s, p) => s + p.msPerRequest, 0),
-      perProcess,
-      benchMsPerRequest: (selfUsed.user + selfUsed.system) / 1000 / n,
-    },
+async function bothCounts(since?: Both): Promise<Both> {
+  const now: Both = {
+    edge: await readCounts(stack.workerUrl),
+    session: await readCounts(session.url),
   };
+  if (!since) return now;
+  const diff = {
+    edge: countsSince(now.edge, since.edge),
+    session: countsSince(now.session, since.session),
+  };
+  for (const [name, c] of Object.entries(diff))
+    if (Number.isNaN(c.requests))
+      progress(`bench: the ${name} Worker restarted: its counts here are not measured`);
+  return diff;
 }
 
-/**
- * Gives every visitor a profile, a quarter in each buyer mode, the way a shopper gets one:
- * by browsing through the Worker (their Durable Object folds the page views). Then the
- * personalized pages carry the modules a returning visitor sees (badges, product lists,
- * banners), not just the request-only ones. Returns how many visitors got each top mode.
- */
-async function browseByMode(
-  visitors: readonly CookieJar[],
-  headers: Record<string, string>,
-  productUrl: string,
-): Promise<Record<string, number>> {
-  const paths: Record<(typeof MODES)[number], string[]> = {
-    competitive: ["/bestsellers", "/c/phones?sort=popularity", "/c/running-shoes?sort=popularity"],
-    methodical: [
-      "/c/phones?sort=price_asc&instock=1",
-      "/c/running-shoes?sort=price_asc&instock=1",
-      "/c/sports-watches?sort=price_desc&instock=1",
-    ],
-    spontaneous: ["/?promo=flash-1", "/?promo=flash-2", "/?promo=flash-3"],
-    humanistic: ["/c/phones?sort=rating", "/c/running-shoes?sort=rating", "/c/home?sort=rating"],
-  };
-  const tops: Record<string, number> = {};
-  await Promise.all(
-    visitors.map(async (visitor, i) => {
-      const mode = MODES[i % MODES.length]!;
-      for (const url of [...paths[mode].map((p) => stack.workerUrl + p), productUrl]) {
-        const res = await fetch(url, { headers: { ...headers, cookie: visitor.header() } });
-        visitor.update(res.headers.getSetCookie());
-        const text = await res.text();
-        if (url !== productUrl) continue;
-        const top = /profile\.topMode=(\w+)/.exec(text)?.[1] ?? "none";
-        tops[top] = (tops[top] ?? 0) + 1;
-      }
-    }),
-  );
-  return tops;
-}
-
-type PageTiming = {
-  firstByteMs: number;
-  lastByteMs: number;
-  bytes: number;
-  /** Body chunks as they came off the connection: the rewriter's output comes in more. */
-  pieces: number;
-  modules: number;
-};
-type LargeResult = { runs: PageTiming[]; mode: string };
 type MemoryResult = { requests: number; startMiB: number; peakMiB: number; endMiB: number };
 
-/** A visitor the config personalizes (not in the holdout), checked through the Worker. */
-async function personalizedVisitor(
-  url: string,
-  headers: Record<string, string>,
-  visitors: CookieJar[],
-): Promise<CookieJar> {
-  for (const visitor of visitors) {
-    const res = await fetch(url, { headers: { ...headers, cookie: visitor.header() } });
-    await res.arrayBuffer();
-    visitor.update(res.headers.getSetCookie());
-    if (res.headers.get("x-vitrine") === "personalized") return visitor;
-  }
-  throw new Error("no visitor got a personalized page (x-vitrine: personalized)");
-}
-
-/**
- * Sequential requests for one page: when its first body byte and its last arrive, and in how
- * many pieces. node:http, not fetch: undici hands the first chunk of a chunked body over tens
- * of ms late, which would hide what the Worker does. Requests take turns among `visitors`
- * (none: anonymous), `pauseMs` apart.
- */
-async function pageLoads(
-  url: string,
-  headers: Record<string, string>,
-  runs: number,
-  visitors: readonly CookieJar[] = [],
-  pauseMs = 0,
-): Promise<LargeResult> {
-  const timings: PageTiming[] = [];
-  const modes = new Map<string, number>();
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    const { status, res, chunks } = await get(
-      url,
-      headers,
-      visitors.length ? visitors[i % visitors.length] : undefined,
-    );
-    const mode = String(res["x-vitrine"] ?? "origin");
-    modes.set(mode, (modes.get(mode) ?? 0) + 1);
-    let firstByteMs = NaN;
-    let bytes = 0;
-    let pieces = 0;
-    let modules = 0;
-    const decoder = new TextDecoder();
-    for await (const chunk of chunks) {
-      if (bytes === 0) firstByteMs = performance.now() - started;
-      bytes += chunk.byteLength;
-      pieces++;
-      modules += decoder.decode(chunk, { stream: true }).split("data-vt-variant=").length - 1;
-    }
-    if (status !== 200) throw new Error(`${url}: HTTP ${status}`);
-    timings.push({ firstByteMs, lastByteMs: performance.now() - started, bytes, pieces, modules });
-    if (pauseMs) await new Promise((r) => setTimeout(r, pauseMs));
-  }
-  // The mode most requests got (a few visitors are in the holdout).
-  const [mode = ""] = [...modes].sort((a, b) => b[1] - a[1])[0] ?? [];
-  return { runs: timings, mode };
-}
-
-/** One GET with node:http; the body as the chunks the socket delivered. */
-function get(
-  url: string,
-  headers: Record<string, string>,
-  visitor?: CookieJar,
-): Promise<{ status: number; res: IncomingHttpHeaders; chunks: AsyncIterable<Buffer> }> {
-  return new Promise((resolve, reject) => {
-    const cookie = visitor?.header();
-    request(url, { headers: cookie ? { ...headers, cookie } : headers }, (res) => {
-      visitor?.update(res.headers["set-cookie"] ?? []);
-      resolve({ status: res.statusCode ?? 0, res: res.headers, chunks: res });
-    })
-      .on("error", reject)
-      .end();
-  });
-}
-
-/** The Worker process's resident memory while it serves the large page again and again. */
-async function memory(
-  url: string,
-  headers: Record<string, string>,
-  visitor?: CookieJar,
-): Promise<MemoryResult> {
-  const pid = workerProcesses(PORTS.worker).find((p) => p.role === "workerd (Vitrine)")?.pid;
+/** The Worker runtime's resident memory while it serves the large page again and again. */
+async function memory(url: string, cookie?: string): Promise<MemoryResult> {
+  const pid = edgeProcs().find((p) => p.role === "Worker: workerd (runtime)")?.pid;
   if (!pid) throw new Error("the Worker's workerd process was not found");
   const startMiB = rssMiB(pid);
   let peakMiB = startMiB;
   const sampler = setInterval(() => (peakMiB = Math.max(peakMiB, rssMiB(pid))), 20);
   try {
     for (let i = 0; i < MEMORY_RUNS; i++) {
-      const { chunks } = await get(url, headers, visitor);
-      for await (const _ of chunks);
+      await new Promise<void>((resolve, reject) => {
+        request(url, { headers: cookie ? { ...BROWSER, cookie } : BROWSER }, (res) => {
+          res.on("data", () => undefined);
+          res.on("end", resolve);
+          res.on("error", reject);
+        })
+          .on("error", reject)
+          .end();
+      });
     }
   } finally {
     clearInterval(sampler);
@@ -392,228 +455,13 @@ async function memory(
   return { requests: MEMORY_RUNS, startMiB, peakMiB, endMiB: rssMiB(pid) };
 }
 
-/** The processes of `wrangler dev` on `port`: the CLI and its workerd instances. */
-function workerProcesses(port: number): { pid: number; role: string }[] {
-  const stat = (pid: string) =>
-    readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  const cmdline = (pid: string) => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
-  const pids = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
-  const cli = pids.find((pid) => {
-    try {
-      const args = cmdline(pid);
-      return args.some((a) => a.endsWith("wrangler.js")) && args.includes(String(port));
-    } catch {
-      return false;
-    }
-  });
-  if (!cli) throw new Error(`no wrangler dev process for port ${port}`);
-  const group = stat(cli)[2];
-  const out: { pid: number; role: string }[] = [];
-  for (const pid of pids) {
-    try {
-      if (stat(pid)[2] !== group) continue;
-      const args = cmdline(pid).join(" ");
-      const role = !args.includes("workerd")
-        ? "wrangler (node)"
-        : args.includes(`entry=127.0.0.1:${port}`)
-          ? "workerd (wrangler's proxy)"
-          : "workerd (Vitrine)";
-      out.push({ pid: Number(pid), role });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
+function memoryRow(name: string, m: MemoryResult) {
+  return [name, m.requests, m.startMiB.toFixed(0), m.peakMiB.toFixed(0), m.endMiB.toFixed(0)];
 }
 
-function cpuMs(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return (Number(f[11]) + Number(f[12])) * CLOCK_TICK_MS;
-  } catch {
-    return 0;
-  }
+function f1(n: number) {
+  return Number.isFinite(n) ? n.toFixed(1) : "–";
 }
-
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-function percentile(values: readonly number[], p: number): number {
-  return quantile(
-    values.toSorted((a, b) => a - b),
-    p / 100,
-  );
-}
-
-function summarize(r: {
-  pass: Measured;
-  anonymous: Measured;
-  personalized: Measured;
-  atRate: { pass: LoadResult; personalized: LoadResult };
-  onePage: {
-    pass: LargeResult;
-    anonymous: LargeResult;
-    personalized: LargeResult;
-    idleObjects: LargeResult;
-  };
-  large: { origin: LargeResult; pass: LargeResult; personalized: LargeResult };
-  memory: { pass: MemoryResult; personalized: MemoryResult };
-}) {
-  const { pass, anonymous, personalized } = r;
-  const ratio = personalized.rps / pass.rps;
-  const anonymousRatio = anonymous.rps / pass.rps;
-  const diff = (a: number, b: number) => Math.round((a - b) * 10) / 10;
-  const added = { p50: diff(personalized.p50, pass.p50), p99: diff(personalized.p99, pass.p99) };
-  const cpuAdded = personalized.cpu.workerMsPerRequest - pass.cpu.workerMsPerRequest;
-  const addedAtRate = {
-    p50: diff(r.atRate.personalized.p50, r.atRate.pass.p50),
-    p99: diff(r.atRate.personalized.p99, r.atRate.pass.p99),
-  };
-  const rateRow = (l: LoadResult) => [
-    l.name,
-    l.rps.toFixed(0),
-    l.p50,
-    l.p90,
-    l.p99,
-    l.errors + l.non2xx,
-  ];
-  const ms = (n: number) => n.toFixed(1);
-  const row = (m: Measured) => [
-    ...rateRow(m),
-    ms(m.cpu.workerMsPerRequest),
-    ms(m.cpu.benchMsPerRequest),
-  ];
-  const roles = pass.cpu.perProcess.map((p) => p.role);
-  const cpuRows = [...new Set(roles)].map((role) => {
-    const of = (m: Measured) =>
-      m.cpu.perProcess.filter((p) => p.role === role).reduce((s, p) => s + p.msPerRequest, 0);
-    return [
-      role,
-      ms(of(pass)),
-      ms(of(anonymous)),
-      ms(of(personalized)),
-      ms(of(personalized) - of(pass)),
-    ];
-  });
-  const timing = (name: string) => {
-    const values = personalized.timings[name] ?? [];
-    return `${name} ${percentile(values, 50)}/${percentile(values, 99)}`;
-  };
-  const largeRow = (name: string, l: LargeResult) => {
-    const first = l.runs.map((x) => x.firstByteMs);
-    const last = l.runs.map((x) => x.lastByteMs);
-    const mib = (l.runs[0]?.bytes ?? 0) / 1024 / 1024;
-    const modules = l.runs[0]?.modules ?? 0;
-    return [
-      `${name} (${l.mode})`,
-      ms(percentile(first, 50)),
-      ms(Math.max(...first)),
-      ms(percentile(last, 50)),
-      mib.toFixed(2),
-      modules,
-    ];
-  };
-  const pageRow = (name: string, l: LargeResult) => {
-    const of = (pick: (t: PageTiming) => number, p: number) => percentile(l.runs.map(pick), p);
-    return [
-      `${name} (${l.mode})`,
-      ms(of((t) => t.firstByteMs, 50)),
-      ms(of((t) => t.lastByteMs, 50)),
-      ms(of((t) => t.lastByteMs, 90)),
-      ms(of((t) => t.lastByteMs - t.firstByteMs, 50)),
-      of((t) => t.pieces, 50),
-    ];
-  };
-  const mem = (name: string, m: MemoryResult) => [
-    name,
-    m.requests,
-    m.startMiB.toFixed(0),
-    m.peakMiB.toFixed(0),
-    m.endMiB.toFixed(0),
-  ];
-  const markdown = [
-    `Vitrine bench, ${new Date().toISOString()}, ${SECONDS} s per mode, 8 connections, one ` +
-      `wrangler dev (workerd) process, local trace collector ` +
-      `${process.env.X_LOCAL_OBSERVABILITY === "false" ? "off" : "on"}, same product page`,
-    "",
-    ...markdownTable(
-      [...RATE_HEAD, "wrangler dev CPU ms/req", "load generator CPU ms/req"],
-      [row(pass), row(anonymous), row(personalized)],
-    ),
-    "",
-    `throughput ratio personalized / pass-through: ${ratio.toFixed(2)} (target >= 0.80); ` +
-      `anonymous / pass-through: ${anonymousRatio.toFixed(2)} (the rewrite without visitor data)`,
-    `added latency under full load (queueing included): p50 ${added.p50} ms (target <= 2), p99 ${added.p99} ms (target <= 10)`,
-    `added CPU: ${ms(cpuAdded)} ms per request in wrangler dev's processes ` +
-      `(${((cpuAdded / pass.cpu.workerMsPerRequest) * 100).toFixed(0)}% over pass-through)`,
-    `personalized responses: ${JSON.stringify(personalized.modes)}; Server-Timing p50/p99 ms: ` +
-      ["config", "profile", "session", "model"].map(timing).join(", "),
-    "",
-    `At a fixed ${RATE} req/s on 2 connections (far below both modes' capacity, so latency is ` +
-      "service time, not queueing):",
-    "",
-    ...markdownTable(RATE_HEAD, [rateRow(r.atRate.pass), rateRow(r.atRate.personalized)]),
-    "",
-    `added latency at ${RATE} req/s: p50 ${addedAtRate.p50} ms (target <= 2), p99 ${addedAtRate.p99} ms (target <= 10)`,
-    "",
-    "CPU per request by process (ms; the Worker shares its workerd process with the local KV, Cache API and Durable Object simulators):",
-    "",
-    ...markdownTable(
-      ["process", "pass-through", "anonymous", "personalized", "personalized added"],
-      cpuRows,
-    ),
-    "",
-    `The product page one request at a time (${PAGE_RUNS} requests each, ${PAGE_PAUSE_MS} ms ` +
-      `apart, one kept-alive connection): how long its body takes to arrive, and in how many pieces:`,
-    "",
-    ...markdownTable(
-      [
-        "mode",
-        "first byte p50 ms",
-        "last byte p50 ms",
-        "last byte p90 ms",
-        "first to last byte p50 ms",
-        "pieces p50",
-      ],
-      [
-        pageRow("pass-through, kill switch", r.onePage.pass),
-        pageRow("anonymous, no consent", r.onePage.anonymous),
-        pageRow("personalized", r.onePage.personalized),
-        pageRow(
-          `personalized, each visitor once after ${OBJECT_IDLE_MS / 1000} s idle`,
-          r.onePage.idleObjects,
-        ),
-      ],
-    ),
-    "",
-    `5 MB page (${LARGE_PAGE}: the origin streams it over time and never lets it be cached), ` +
-      `${LARGE_RUNS} sequential requests each:`,
-    "",
-    ...markdownTable(
-      [
-        "path",
-        "first byte p50 ms",
-        "first byte max ms",
-        "last byte p50 ms",
-        "MiB",
-        "modules injected",
-      ],
-      [
-        largeRow("origin, direct", r.large.origin),
-        largeRow("through the Worker, kill switch", r.large.pass),
-        largeRow("through the Worker, personalized", r.large.personalized),
-      ],
-    ),
-    "",
-    "Resident memory of the Worker's workerd process while it serves the 5 MB page again and again:",
-    "",
-    ...markdownTable(
-      ["mode", "requests", "start MiB", "peak MiB", "end MiB"],
-      [mem("kill switch", r.memory.pass), mem("personalized", r.memory.personalized)],
-    ),
-    "",
-  ].join("\n");
-  return { ...r, ratio, anonymousRatio, added, addedAtRate, cpuAdded, markdown };
+function f2(n: number) {
+  return Number.isFinite(n) ? n.toFixed(2) : "–";
 }

@@ -3,9 +3,10 @@ import { accessSync, constants } from "node:fs";
 
 /**
  * Debian's Chromium for the browser tests (Playwright's own browser downloads are not used:
- * playwright-core drives whatever Chromium it is given). Looks for it; if it is missing and
- * this process may install packages (root with apt-get, as on CI), installs the `chromium`
- * package. Returns the executable, or the reason there is none.
+ * playwright-core drives whatever Chromium it is given). `npm test` runs this file first
+ * (`pretest`): if Chromium is missing and this process may install packages (root with apt-get,
+ * as on CI), it installs the `chromium` package. The test itself only looks it up, and fails
+ * when it is not there.
  */
 export type ChromiumLookup = { path: string } | { path: null; reason: string };
 
@@ -71,12 +72,13 @@ export function findOrInstallChromium(log: (line: string) => void = console.log)
     : { path: null, reason: "chromium installed but not found" };
 }
 
-// CLI: `npm run browser:install` (or `tsx dev/browser/chromium.ts`) prints the path or why not.
+// CLI (`npm run browser:install`; `pretest` adds --then-test, so the other tests still run
+// and the browser test fails with this reason): prints the path, or why there is none.
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const result = findOrInstallChromium();
+  const result = findOrInstallChromium((line) => console.log(`chromium: ${line}`));
   if (result.path === null) {
-    console.error(`chromium: ${result.reason}`);
-    process.exit(1);
+    console.error(`chromium: ${result.reason}; the browser test will fail without it`);
+    process.exit(process.argv.includes("--then-test") ? 0 : 1);
   }
-  console.log(result.path);
+  console.log(`chromium: ${result.path}`);
 }

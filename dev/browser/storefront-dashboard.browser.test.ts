@@ -1,9 +1,9 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStack, type Stack } from "../stack.ts";
-import { findOrInstallChromium } from "./chromium.ts";
+import { findChromium } from "./chromium.ts";
 import { freePort } from "./local-stack.ts";
 
 /**
@@ -16,10 +16,7 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 const DATA_DIR = ".data/browser";
 const ARTIFACTS = `${root}test-artifacts/browser`;
 
-const lookup = findOrInstallChromium((line) => console.log(`[browser test] ${line}`));
-if (lookup.path === null) {
-  console.warn(`[browser test] SKIPPED: ${lookup.reason}`);
-}
+const chromiumPath = findChromium();
 
 // Headless Chromium says "HeadlessChrome" in its user agent, which Vitrine rightly treats as a
 // bot (never identified or personalized); the visitor here presents as desktop Chrome.
@@ -33,13 +30,20 @@ const log: string[] = [];
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
 
-describe.skipIf(!lookup.path)("storefront and dashboard in Chromium", () => {
+describe("storefront and dashboard in Chromium", () => {
   beforeAll(async () => {
+    if (!chromiumPath) {
+      throw new Error(
+        "Chromium is missing: `npm run browser:install` installs Debian's chromium package (as root)",
+      );
+    }
     mkdirSync(ARTIFACTS, { recursive: true });
+    // A fresh stack every run: data left by an earlier run is never what is tested.
+    rmSync(`${root}${DATA_DIR}`, { recursive: true, force: true });
     const ports = { db: await freePort(), shop: await freePort(), worker: await freePort() };
     stack = await startStack({ ports, dataDir: DATA_DIR, log: (line) => log.push(line) });
     browser = await chromium.launch({
-      executablePath: lookup.path!,
+      executablePath: chromiumPath,
       // Root (CI) cannot use Chromium's sandbox.
       args: ["--no-sandbox", "--disable-dev-shm-usage"],
     });
@@ -149,6 +153,11 @@ describe.skipIf(!lookup.path)("storefront and dashboard in Chromium", () => {
     // The product page follows the same buyer mode: the competitive badge is there.
     expect(await page.locator('[data-vt-variant="competitive-badge"]').count()).toBe(1);
     await shot(page, "storefront-4-product-after-click");
+    // The same product straight from the shop's origin, for the side-by-side in the README.
+    const origin = await context.newPage();
+    await origin.goto(`${stack.shopUrl}${href}`);
+    await origin.screenshot({ path: `${ARTIFACTS}/storefront-5-origin.png`, fullPage: true });
+    await origin.close();
     // What the visitor's Durable Object stored, read back through the visitor's own export.
     for (let i = 0; i < 30 && !click.stored; i++) {
       const exported = (await (

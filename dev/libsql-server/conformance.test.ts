@@ -101,7 +101,8 @@ describe("errors", () => {
     await c.execute("INSERT INTO uniq VALUES (1)");
     const err = await c.execute("INSERT INTO uniq VALUES (1)").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(LibsqlError);
-    expect((err as LibsqlError).code).toBe("SQLITE_CONSTRAINT_PRIMARYKEY");
+    // sqld reports the primary result code, not the extended one.
+    expect((err as LibsqlError).code).toBe("SQLITE_CONSTRAINT");
   });
 
   it("answers malformed bodies with 400 and a JSON reason, unknown routes with 404", async () => {

@@ -1,9 +1,17 @@
+import Database from "libsql";
 import { mkdirSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname } from "node:path";
-import { Connection, toProtoError } from "./connection.ts";
-import { RequestError, type Batch, type StreamRequest } from "./protocol.ts";
+import { attachHranaWebSocket } from "./hrana-ws.ts";
+import {
+  checkBatch,
+  checkPipeline,
+  RequestError,
+  toJson,
+  toProtoError,
+  type StreamRequest,
+} from "./protocol.ts";
 import { StreamRegistry } from "./streams.ts";
 
 export type LibsqlServerOptions = {
@@ -14,8 +22,24 @@ export type LibsqlServerOptions = {
   /** When set, every request must carry `Authorization: Bearer <token>`. */
   authToken?: string;
   log?: (msg: string) => void;
-  /** How long an unused stream (and its transaction) is kept, in ms. */
+  /** How long an unused stream (and its transaction) is kept, in ms. Default 10 s. */
   streamIdleMs?: number;
+  /**
+   * How long a writer waits in line for the write lock before it gets SQLITE_BUSY, in ms.
+   * Default 30 s: longer than `streamIdleMs`, so an abandoned transaction expires first.
+   */
+  writeLockTimeoutMs?: number;
+  /** The engine's busy timeout, for locks held by other processes on the file, in ms. */
+  busyTimeoutMs?: number;
+  /**
+   * Sync the disk on every commit (SQLite `synchronous = FULL`). By default commits survive
+   * the server crashing or being killed, but an OS crash or power cut may lose the last few.
+   */
+  fullSync?: boolean;
+  /** At most this many streams run at once, each on an engine thread of its own. Default 64. */
+  maxEngineThreads?: number;
+  /** The URL clients are told to use (`base_url`); default the URL it listens on. */
+  publicUrl?: string;
 };
 
 export type LibsqlServer = { url: string; port: number; close(): Promise<void> };
@@ -23,15 +47,39 @@ export type LibsqlServer = { url: string; port: number; close(): Promise<void> }
 const MAX_BODY = 32 * 1024 * 1024;
 
 /**
- * A local libSQL server speaking Hrana over HTTP (JSON: v2 and v3 pipelines, v3 cursors) on
- * the real libSQL engine. Clients such as @libsql/client use it exactly like Turso or sqld.
+ * A local libSQL server speaking Hrana over HTTP (JSON: v2 and v3 pipelines, v3 cursors) and
+ * over WebSocket (hrana2/hrana3) on the real libSQL engine. Clients such as @libsql/client use
+ * it like Turso or sqld. SQL runs on engine threads (one per open stream), so no request waits
+ * on another's; writers are serialized in arrival order by one write lock. See
+ * docs/libsql-server.md.
  */
 export async function startLibsqlServer(options: LibsqlServerOptions): Promise<LibsqlServer> {
   const { file, host = "127.0.0.1", authToken, log = () => undefined } = options;
   if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
-  // Fail early (bad path, corrupt file) rather than on the first request.
-  new Connection(file).close();
-  const streams = new StreamRegistry(file, options.streamIdleMs);
+  // Fail early (bad path, corrupt file) rather than on the first request; WAL lets readers
+  // work alongside the writer and is a property of the file.
+  const probe = new Database(file);
+  try {
+    probe.pragma("journal_mode = WAL");
+  } finally {
+    probe.close();
+  }
+  const streamIdleMs = options.streamIdleMs ?? 10_000;
+  const streams = new StreamRegistry({
+    file,
+    idleMs: streamIdleMs,
+    writeLockTimeoutMs: options.writeLockTimeoutMs ?? Math.max(30_000, 3 * streamIdleMs),
+    busyTimeoutMs: options.busyTimeoutMs ?? 10_000,
+    fullSync: options.fullSync ?? false,
+    maxThreads: options.maxEngineThreads ?? 64,
+  });
+  let baseUrl = "";
+
+  const authorized = (req: IncomingMessage): boolean => {
+    if (!authToken) return true;
+    const m = /^bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
+    return m?.[1] === authToken;
+  };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -40,7 +88,7 @@ export async function startLibsqlServer(options: LibsqlServerOptions): Promise<L
       if (!res.headersSent)
         sendJson(res, status, {
           message: String((err as Error)?.message ?? err),
-          code: "BAD_REQUEST",
+          code: status === 400 ? "BAD_REQUEST" : "INTERNAL",
         });
       else res.end();
     });
@@ -49,106 +97,92 @@ export async function startLibsqlServer(options: LibsqlServerOptions): Promise<L
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? "/").split("?")[0]!.replace(/\/+$/, "") || "/";
     if (req.method === "GET" && path === "/health") return sendText(res, 200, "ok");
-    if (authToken && req.headers.authorization !== `Bearer ${authToken}`) {
+    if (!authorized(req)) {
+      req.resume();
       return sendJson(res, 401, { message: "missing or wrong bearer token", code: "UNAUTHORIZED" });
     }
     if (req.method === "GET" && (path === "/v2" || path === "/v3")) return sendText(res, 200, "");
     if (req.method === "GET" && path === "/version")
       return sendText(res, 200, "vitrine-local-libsql");
-    if (req.method === "POST" && (path === "/v2/pipeline" || path === "/v3/pipeline")) {
-      return sendJson(res, 200, pipeline(await readJson(req), `http://${req.headers.host}`));
-    }
-    if (req.method === "POST" && path === "/v3/cursor")
-      return cursor(await readJson(req), res, `http://${req.headers.host}`);
+    if (req.method === "POST" && (path === "/v2/pipeline" || path === "/v3/pipeline"))
+      return sendJson(res, 200, await pipeline(await readJson(req)));
+    if (req.method === "POST" && path === "/v3/cursor") return cursor(await readJson(req), res);
+    req.resume();
     // Protobuf encodings and anything else: 404 makes clients fall back to JSON.
     sendJson(res, 404, { message: `no route for ${req.method} ${path}`, code: "NOT_FOUND" });
   }
 
-  function pipeline(body: unknown, baseUrl: string) {
-    const { baton, requests } = (body ?? {}) as {
-      baton?: string | null;
-      requests?: StreamRequest[];
-    };
-    if (!Array.isArray(requests)) throw new RequestError("requests must be an array");
-    const conn = streams.open(baton);
+  /** Every request is validated before any runs; then each gets its own result or error. */
+  async function pipeline(body: unknown) {
+    const { baton, requests } = checkPipeline(body);
+    const stream = await streams.open(baton);
+    const results: unknown[] = [];
     let closed = false;
-    const results = requests.map((request) => {
-      if (closed)
-        return { type: "error", error: { message: "stream is closed", code: "STREAM_CLOSED" } };
-      try {
-        const response = run(conn, request);
-        if (request.type === "close") closed = true;
-        return { type: "ok", response };
-      } catch (err) {
-        if (err instanceof RequestError) throw err;
-        return { type: "error", error: toProtoError(err) };
+    for (const request of requests) {
+      if (closed) {
+        results.push({
+          type: "error",
+          error: { message: "stream is closed", code: "STREAM_CLOSED" },
+        });
+      } else if (request.type === "close") {
+        closed = true;
+        results.push({ type: "ok", response: { type: "close" } });
+      } else {
+        results.push(await runOne(stream, request));
       }
-    });
+    }
     if (closed) {
-      streams.release(conn);
+      // Rolled back and closed after the answer is sent; the write lock waits for that.
+      void streams.release(stream);
       return { baton: null, base_url: baseUrl, results };
     }
-    return { baton: streams.keep(conn), base_url: baseUrl, results };
+    return { baton: streams.keep(stream), base_url: baseUrl, results };
   }
 
-  function run(conn: Connection, request: StreamRequest) {
-    switch (request?.type) {
-      case "close":
-        return { type: "close" };
-      case "execute":
-        return { type: "execute", result: conn.execute(request.stmt) };
-      case "batch":
-        return { type: "batch", result: conn.batch(request.batch) };
-      case "sequence":
-        conn.sequence(conn.sqlOf(request));
-        return { type: "sequence" };
-      case "describe":
-        return { type: "describe", result: conn.describe(conn.sqlOf(request)) };
-      case "store_sql":
-        if (typeof request.sql !== "string" || typeof request.sql_id !== "number") {
-          throw new RequestError("store_sql needs sql_id and sql");
-        }
-        conn.sqls.set(request.sql_id, request.sql);
-        return { type: "store_sql" };
-      case "close_sql":
-        conn.sqls.delete(request.sql_id);
-        return { type: "close_sql" };
-      case "get_autocommit":
-        return { type: "get_autocommit", is_autocommit: conn.isAutocommit };
-      default:
-        throw new RequestError(
-          `unknown request type ${JSON.stringify((request as { type?: unknown })?.type)}`,
-        );
+  async function runOne(
+    stream: Awaited<ReturnType<typeof streams.open>>,
+    request: Exclude<StreamRequest, { type: "close" }>,
+  ) {
+    try {
+      return { type: "ok", response: await streams.run(stream, request) };
+    } catch (err) {
+      return { type: "error", error: toProtoError(err) };
     }
   }
 
   /** v3 cursor: the batch's results streamed as newline-delimited JSON entries. */
-  function cursor(body: unknown, res: ServerResponse, baseUrl: string): void {
-    const { baton, batch } = (body ?? {}) as { baton?: string | null; batch?: Batch };
-    const conn = streams.open(baton);
+  async function cursor(body: unknown, res: ServerResponse): Promise<void> {
+    const { baton, batch } = (body ?? {}) as { baton?: unknown; batch?: unknown };
+    if (baton != null && typeof baton !== "string")
+      throw new RequestError("baton must be a string");
+    const checked = checkBatch(batch, "batch");
+    const stream = await streams.open((baton as string | null | undefined) ?? null);
     const lines: string[] = [];
     try {
-      conn.batch(batch as Batch, (step, result, error) => {
-        if (error) lines.push(JSON.stringify({ type: "step_error", step, error }));
-        if (!result) return;
-        lines.push(JSON.stringify({ type: "step_begin", step, cols: result.cols }));
-        for (const row of result.rows) lines.push(JSON.stringify({ type: "row", row }));
+      const result = await streams.batch(stream, checked);
+      result.step_results.forEach((step, i) => {
+        const error = result.step_errors[i];
+        if (error) lines.push(toJson({ type: "step_error", step: i, error }));
+        if (!step) return;
+        lines.push(toJson({ type: "step_begin", step: i, cols: step.cols }));
+        for (const row of step.rows) lines.push(toJson({ type: "row", row }));
         lines.push(
-          JSON.stringify({
+          toJson({
             type: "step_end",
-            affected_row_count: result.affected_row_count,
-            last_insert_rowid: result.last_insert_rowid,
+            affected_row_count: step.affected_row_count,
+            last_insert_rowid: step.last_insert_rowid,
           }),
         );
       });
     } catch (err) {
-      streams.release(conn);
-      throw err;
+      lines.push(toJson({ type: "error", error: toProtoError(err) }));
     }
-    const next = streams.keep(conn);
+    const next = streams.keep(stream);
     res.writeHead(200, { "content-type": "text/plain" });
-    res.end([JSON.stringify({ baton: next, base_url: baseUrl }), ...lines].join("\n") + "\n");
+    res.end([toJson({ baton: next, base_url: baseUrl }), ...lines].join("\n") + "\n");
   }
+
+  const ws = attachHranaWebSocket(server, { streams, authorized, authToken });
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -159,16 +193,18 @@ export async function startLibsqlServer(options: LibsqlServerOptions): Promise<L
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host}:${port}`;
+  baseUrl = options.publicUrl ?? url;
   log(`libsql-server listening on ${url} (${file})`);
   return {
     url,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        streams.closeAll();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: async () => {
+      ws.close();
+      server.closeAllConnections();
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      await streams.closeAll();
+      await stopped;
+    },
   };
 }
 
@@ -188,7 +224,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  const text = toJson(body);
   res.writeHead(status, {
     "content-type": "application/json",
     "content-length": Buffer.byteLength(text),

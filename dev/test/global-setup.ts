@@ -6,6 +6,7 @@ import { seedDatabase } from "../../seeds/run.ts";
 import { startShop } from "../../seeds/shop/server.ts";
 import { applyMigrations } from "../database.ts";
 import { startLibsqlServer } from "../libsql-server/server.ts";
+import { CLOCK_PROJECTS } from "./clock-projects.ts";
 import { startFaultProxy } from "./fault-proxy.ts";
 
 /**
@@ -18,8 +19,9 @@ export default async function setup(project: TestProject) {
   const db = await startLibsqlServer({ file: join(dir, "test.db"), port: 0 });
   await applyMigrations({ url: db.url });
   // Worker tests read the demo catalog (and a few histories) from Turso like the real stack.
-  if (project.name === "workerd" || project.name === "published")
-    await seedDatabase({ url: db.url }, { visitors: 100 });
+  const clockOffset = CLOCK_PROJECTS[project.name];
+  if (project.name === "workerd" || project.name === "published" || clockOffset !== undefined)
+    await seedDatabase({ url: db.url }, { visitors: 100, now: Date.now() + (clockOffset ?? 0) });
   const shop = await startShop({ port: 0 });
   // The fault project reaches Turso through a proxy its tests can take down (fault-proxy.ts).
   const faults = project.name === "faults" ? await startFaultProxy(db.url) : null;

@@ -69,7 +69,7 @@ describe("config CLI", () => {
       new Response(JSON.stringify({ version: 7 }), { status: 201 }),
     );
     const code = await runCli(
-      ["publish", "demo.json", "--url", "http://127.0.0.1:9999/", "--token=secret"],
+      ["publish", "demo.json", "--no-styles", "--url", "http://127.0.0.1:9999/", "--token=secret"],
       t.io,
     );
     expect(code).toBe(0);
@@ -91,7 +91,7 @@ describe("config CLI", () => {
     const body = { code: "invalid_config", message: "bad", details: ["x"] };
     const t = fakeIo({ "demo.json": demo }, new Response(JSON.stringify(body), { status: 400 }));
     t.io.env.ADMIN_TOKEN = "from-env";
-    expect(await runCli(["publish", "demo.json"], t.io)).toBe(1);
+    expect(await runCli(["publish", "demo.json", "--no-styles"], t.io)).toBe(1);
     expect((t.calls[0]!.init.headers as Record<string, string>).authorization).toBe(
       "Bearer from-env",
     );
@@ -105,10 +105,49 @@ describe("config CLI", () => {
     t.io.fetch = async () => {
       throw new TypeError("fetch failed");
     };
-    expect(await runCli(["publish", "demo.json", "--token", "T"], t.io)).toBe(1);
+    expect(await runCli(["publish", "demo.json", "--token", "T", "--no-styles"], t.io)).toBe(1);
     expect(t.err).toEqual([
       "POST http://127.0.0.1:8787/__vitrine/v1/admin/config failed: fetch failed",
     ]);
+  });
+
+  it("publish: refuses a config without styles unless told, naming both flags", async () => {
+    const t = fakeIo({ "demo.json": demo });
+    expect(await runCli(["publish", "demo.json", "--token", "T"], t.io)).toBe(1);
+    expect(t.calls).toEqual([]);
+    expect(t.err).toHaveLength(1);
+    expect(t.err[0]).toMatch(/^demo\.json has no "styles", so the modules would render unstyled/);
+    expect(t.err[0]).toContain("--styles CSS_FILE");
+    expect(t.err[0]).toContain("--no-styles");
+  });
+
+  it("publish: --styles adds the CSS file's text to the config sent", async () => {
+    const css = ".vt-card { color: teal }";
+    const t = fakeIo({ "demo.json": demo, "shop.css": css });
+    expect(
+      await runCli(["publish", "demo.json", "--styles", "shop.css", "--token", "T"], t.io),
+    ).toBe(0);
+    expect(JSON.parse(t.calls[0]!.init.body as string)).toEqual({ ...demoJson, styles: css });
+  });
+
+  it("publish: a config carrying its own styles is sent as written, no flag needed", async () => {
+    const styled = JSON.stringify({ ...demoJson, styles: ".vt-card { color: teal }" });
+    const t = fakeIo({ "styled.json": styled });
+    expect(await runCli(["publish", "styled.json", "--token", "T"], t.io)).toBe(0);
+    expect(t.calls[0]!.init.body).toBe(styled);
+  });
+
+  it("publish: an unreadable --styles file or contradictory flags send nothing", async () => {
+    const t = fakeIo({ "demo.json": demo });
+    expect(
+      await runCli(["publish", "demo.json", "--styles", "gone.css", "--token", "T"], t.io),
+    ).toBe(1);
+    expect(t.err).toEqual(["--styles gone.css: ENOENT: gone.css"]);
+    const both = fakeIo({ "demo.json": demo, "a.css": "p{}" });
+    const argv = ["publish", "demo.json", "--styles", "a.css", "--no-styles", "--token", "T"];
+    expect(await runCli(argv, both.io)).toBe(1);
+    expect(both.err).toEqual(["publish: pass either --styles CSS_FILE or --no-styles, not both"]);
+    expect([...t.calls, ...both.calls]).toEqual([]);
   });
 
   it("unknown commands print usage and exit 2", async () => {

@@ -1,7 +1,11 @@
 import { readFileSync } from "node:fs";
 import Mustache from "mustache";
 import { describe, expect, it } from "vitest";
-import { parseConfig } from "../../workers/edge/decide/config-schema.ts";
+import {
+  parseConfig,
+  type PersonalizationConfig,
+} from "../../workers/edge/decide/config-schema.ts";
+import { decide } from "../../workers/edge/decide/decide.ts";
 import type { SlotDecision } from "../../workers/edge/decide/decide.ts";
 import { renderSlot, type ProductSource } from "../../workers/edge/decide/render.ts";
 import {
@@ -13,6 +17,7 @@ import {
 import { CATEGORIES } from "../catalog-specs.ts";
 import { FAQ_IDS } from "../shop/faq-content.ts";
 import { SLOTS } from "../shop/slots.ts";
+import { demoConfigAt, shiftDate } from "./demo-config.ts";
 
 const json = JSON.parse(readFileSync(new URL("./demo-config.json", import.meta.url), "utf8"));
 const css = readFileSync(new URL("./vitrine.css", import.meta.url), "utf8");
@@ -129,3 +134,39 @@ describe("every demo variant renders well-formed HTML", () => {
     expect(() => Mustache.parse(v.template!)).not.toThrow();
   });
 });
+
+describe("the demo config's dated campaign follows the day it is published", () => {
+  const DAY = 86_400_000;
+  for (const day of [Date.UTC(2025, 1, 28, 23), Date.UTC(2026, 11, 4, 9), Date.UTC(2029, 6, 1)]) {
+    const iso = new Date(day).toISOString().slice(0, 10);
+    it(`runs around ${iso}, and the moved config is valid`, () => {
+      const moved = parseConfig(demoConfigAt(day));
+      if (!moved.ok) throw new Error(moved.errors.join("\n"));
+      expect(heroOn(moved.config, day)).toBe("gift-season");
+      // Outside the campaign's month, the evergreen gift hero.
+      expect(heroOn(moved.config, day + 60 * DAY)).toBe("gift-hero");
+      expect(heroOn(moved.config, day - 30 * DAY)).toBe("gift-hero");
+      const endsAt = Date.parse(String(moved.config.variants["gift-season"]!.data!.endsAt));
+      expect(endsAt).toBeGreaterThan(day);
+    });
+  }
+
+  it("moves day and instant values by whole days and leaves other text alone", () => {
+    expect(shiftDate("2026-11-20", 13)).toBe("2026-12-03");
+    expect(shiftDate("2026-12-20T23:59:00+01:00", -400)).toBe("2025-11-15T23:59:00+01:00");
+    expect(shiftDate("next week", 3)).toBe("next week");
+  });
+});
+
+/** The hero a gift buyer sees on the home page on `now`, by the engine's own decision. */
+function heroOn(config: PersonalizationConfig, now: number): string | undefined {
+  const decided = decide(
+    config,
+    input({
+      visitorId: "gift-visitor",
+      context: context({ now, pageType: "home" }),
+      profile: modeProfile("methodical", { segments: ["gift_buyer"] }),
+    }),
+  );
+  return decided.slots.find((s) => s.slotId === "hero")?.variantId;
+}

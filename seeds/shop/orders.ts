@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { CartLine } from "./cart.ts";
+import * as clock from "../../workers/edge/clock.ts";
 
 export type ShopOrder = {
   id: string;
@@ -51,7 +52,7 @@ export class OrderStore {
     const order: ShopOrder = {
       ...input,
       id: `o-${randomUUID().replace(/-/g, "").slice(0, 16)}`,
-      createdAt: Date.now(),
+      createdAt: clock.now(),
       lines,
       subtotalCents,
       totalCents: subtotalCents + input.shippingCents,

@@ -15,6 +15,7 @@ import { checkoutPage, shippingCost, validateCheckout } from "./pages/checkout.t
 import { faqPage } from "./pages/faq.ts";
 import { homePage } from "./pages/home.ts";
 import { LARGE_PAGE_PATH, sendLargePage } from "./pages/large.ts";
+import { paddedPage } from "./pages/padded.ts";
 import { errorPage, notFoundPage } from "./pages/not-found.ts";
 import { orderPage } from "./pages/order.ts";
 import { productPage } from "./pages/product.ts";
@@ -133,7 +134,7 @@ async function handle(ctx: ShopContext, assets: Assets, req: IncomingMessage): P
   if (slug !== null) {
     const product = index.bySlug.get(slug);
     return product
-      ? page(productPage(ctx, product))
+      ? page(paddedPage(productPage(ctx, product), url.searchParams.get("kb")))
       : notFound(ctx, "This product is no longer in our catalog.");
   }
   if (path === "/search") return page(searchPage(ctx, url.searchParams.get("q") ?? ""));

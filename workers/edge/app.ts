@@ -1,6 +1,9 @@
 import { Hono } from "hono";
 import { adminAuth } from "./api/admin-auth.ts";
+import { adminCatalog } from "./api/admin-catalog.ts";
 import { adminConfig } from "./api/admin-config.ts";
+import { adminDoctor } from "./api/admin-doctor.ts";
+import { adminPreview } from "./api/admin-preview.ts";
 import { adminCustomers } from "./api/admin-customers.ts";
 import { adminModels } from "./api/admin-models.ts";
 import { assets } from "./api/assets.ts";
@@ -10,6 +13,7 @@ import { eventsApi } from "./api/events.ts";
 import { health } from "./api/health.ts";
 import { openApiDocument } from "./api/openapi.ts";
 import { privacy } from "./api/privacy.ts";
+import { describeRoute } from "./api/route-docs.ts";
 import { dashboard } from "./dashboard/dashboard.tsx";
 import { errorResponse } from "./errors.ts";
 import { servePage } from "./personalize/serve-page.ts";
@@ -23,16 +27,28 @@ export const app = new Hono<{ Bindings: Env }>();
 
 const v1 = `${API_PREFIX}/v1`;
 app.route(`${v1}/health`, health);
-app.get(`${v1}/openapi.json`, (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
+// Built from the routes registered on the app, each carrying its describeRoute documentation.
+app.get(
+  `${v1}/openapi.json`,
+  describeRoute({
+    summary: "This API's OpenAPI 3.1 document, built from the routes the Worker serves",
+    tag: "ops",
+    responses: { 200: ["OpenAPI 3.1", "application/json"] },
+  }),
+  (c) => c.json(openApiDocument(app.routes, new URL(c.req.url).origin)),
+);
 app.route(`${v1}/assets`, assets);
 app.route(`${v1}/consent`, consent);
 app.route(`${v1}/events`, eventsApi);
 app.route(`${v1}/decide`, decideApi);
 app.route(`${v1}/privacy`, privacy);
 app.use(`${v1}/admin/*`, adminAuth);
+app.route(`${v1}/admin/catalog`, adminCatalog);
 app.route(`${v1}/admin/config`, adminConfig);
 app.route(`${v1}/admin/customers`, adminCustomers);
 app.route(`${v1}/admin/models`, adminModels);
+app.route(`${v1}/admin/doctor`, adminDoctor);
+app.route(`${v1}/admin/preview`, adminPreview);
 app.route(`${API_PREFIX}/dashboard`, dashboard);
 app.all(`${API_PREFIX}/*`, (c) =>
   c.json({ code: "not_found", message: `No such endpoint: ${c.req.path}` }, 404),

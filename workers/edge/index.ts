@@ -1,9 +1,19 @@
 import { app } from "./app.ts";
+import { useClockOf } from "./clock.ts";
 import { scheduled } from "./scheduled/dispatch.ts";
 
 export { VisitorSession } from "./visitor/visitor-session.ts";
 
+/** `CLOCK_OFFSET_MS` is not a deployed setting: only the local stack and tests pass it. */
+type ClockEnv = { CLOCK_OFFSET_MS?: string };
+
 export default {
-  fetch: app.fetch,
-  scheduled,
+  fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    useClockOf(env as ClockEnv);
+    return app.fetch(request, env, ctx);
+  },
+  scheduled(controller, env, ctx) {
+    useClockOf(env as ClockEnv);
+    return scheduled(controller, env, ctx);
+  },
 } satisfies ExportedHandler<Env>;

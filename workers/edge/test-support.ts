@@ -1,6 +1,10 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { serializeSigned } from "hono/utils/cookie";
 import worker from "./index.ts";
+import * as clock from "./clock.ts";
+
+// Test helpers stamp cookies and profiles with the Worker's clock (moved in the clock projects).
+clock.useClockOf(env as { CLOCK_OFFSET_MS?: string });
 
 /** Shared by the workerd tests: the public host requests arrive on, and browser-like callers. */
 export const SHOP = "https://shop.example";
@@ -22,7 +26,7 @@ export const signedCookie = async (name: string, value: string) =>
 
 /** Headers of a browser that said yes to personalization, optionally as a known visitor. */
 export async function consenting(visitorId?: string, extra: string[] = []) {
-  const parts = [await signedCookie("vt_consent", `p1.a1.${Date.now()}`), ...extra];
+  const parts = [await signedCookie("vt_consent", `p1.a1.${clock.now()}`), ...extra];
   if (visitorId) parts.push(await signedCookie("vt_id", visitorId));
   return { cookie: parts.join("; "), "user-agent": BROWSER_UA };
 }

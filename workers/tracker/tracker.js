@@ -171,6 +171,64 @@ export function vitrineTracker() {
     { capture: true },
   );
 
+  /**
+   * A product's schema.org `Product` (JSON-LD) on this page: the one whose productID, sku or
+   * @id is `productId`, else the page's only one when it is the page's product.
+   * @param {string | null} productId
+   * @returns {any}
+   */
+  const productJsonLd = (productId) => {
+    /** @type {any[]} */
+    const found = [];
+    /** @param {any} node */
+    const collect = (node) => {
+      if (Array.isArray(node)) node.forEach(collect);
+      else if (node && typeof node === "object") {
+        const type = node["@type"];
+        if (type === "Product" || (Array.isArray(type) && type.includes("Product")))
+          found.push(node);
+        if (node["@graph"]) collect(node["@graph"]);
+      }
+    };
+    document.querySelectorAll('script[type="application/ld+json"]').forEach((script) => {
+      try {
+        collect(JSON.parse(script.textContent || ""));
+      } catch {
+        // Malformed JSON-LD is the shop's business; the server prices the line instead.
+      }
+    });
+    const own = found.find((p) =>
+      [p.productID, p.sku, p["@id"]].some((id) => id != null && String(id) === productId),
+    );
+    return own || (found.length === 1 && productId === pageProduct ? found[0] : null);
+  };
+
+  /**
+   * The unit price (cents) of what a cart form adds, from what the page shows: a `price`
+   * field, `data-price-cents` or `data-price` (decimal) on the form or around it, else the
+   * product's JSON-LD offer. null when the page does not say: the server then prices it.
+   * @param {HTMLFormElement} form
+   * @param {FormData} fields
+   * @param {string | null} productId
+   * @returns {number | null}
+   */
+  const unitPriceCents = (form, fields, productId) => {
+    const field = fields.get("price");
+    if (field) return cents(field) || null;
+    const holder = /** @type {HTMLElement | null} */ (
+      form.closest("[data-price-cents], [data-price]")
+    );
+    if (holder && holder.dataset.priceCents)
+      return Math.round(Number(holder.dataset.priceCents)) || null;
+    if (holder && holder.dataset.price) return cents(holder.dataset.price) || null;
+    const product = productJsonLd(productId);
+    const offers = product && product.offers;
+    const offer = Array.isArray(offers) ? offers[0] : offers;
+    if (!offer) return null;
+    const price = offer.price ?? offer.lowPrice ?? (offer.priceSpecification || {}).price;
+    return price == null ? null : cents(price) || null;
+  };
+
   // Cart actions come from the shop's own forms, so the shop needs no change.
   document.addEventListener(
     "submit",
@@ -181,10 +239,19 @@ export function vitrineTracker() {
       const fields = new FormData(form);
       const productId =
         String(fields.get("productId") || fields.get("product_id") || "") || pageProduct;
-      const quantity = Number(fields.get("qty") || fields.get("quantity") || 1) || 1;
-      if (/\/cart\/add\b/.test(action))
-        send("add_to_cart", { quantity }, productId, { leaving: true });
-      else if (/\/cart\/remove\b/.test(action))
+      // Whole units within what the events API accepts (1-999).
+      const asked = Math.round(Number(fields.get("qty") || fields.get("quantity") || 1) || 1);
+      const quantity = Math.min(999, Math.max(1, asked));
+      if (/\/cart\/add\b/.test(action)) {
+        // The cart's value (free-delivery nudges) needs the price: price x quantity as value.
+        const unit = unitPriceCents(form, fields, productId);
+        send(
+          "add_to_cart",
+          unit ? { quantity, unitPriceCents: unit } : { quantity },
+          productId,
+          unit ? { leaving: true, valueCents: unit * quantity } : { leaving: true },
+        );
+      } else if (/\/cart\/remove\b/.test(action))
         send("remove_from_cart", { quantity }, productId, { leaving: true });
     },
     { capture: true },

@@ -1,5 +1,7 @@
-import { bearerAuth } from "hono/bearer-auth";
+import type { MiddlewareHandler } from "hono";
+import { ApiError } from "../errors.ts";
 import { settingsOf } from "../settings.ts";
+import { securedBy } from "./route-docs.ts";
 
 const encoder = new TextEncoder();
 
@@ -16,7 +18,43 @@ export async function sameSecret(a: string, b: string): Promise<boolean> {
   return diff === 0;
 }
 
-/** Every admin route: `Authorization: Bearer <ADMIN_TOKEN>`. */
-export const adminAuth = bearerAuth({
-  verifyToken: (token, c) => sameSecret(token, settingsOf(c.env as Env).adminToken),
-});
+const HOW = "send `Authorization: Bearer <ADMIN_TOKEN>`";
+
+/** Why a request is not an admin's, in words a caller can act on; null when it is. */
+async function adminRefusal(
+  authorization: string | undefined,
+  adminToken: string,
+): Promise<{ message: string; challenge: string } | null> {
+  if (authorization === undefined)
+    return { message: `Missing admin token: ${HOW}`, challenge: 'Bearer realm="vitrine-admin"' };
+  const token = /^Bearer +(.+)$/i.exec(authorization.trim())?.[1];
+  if (!token)
+    return {
+      message: `Malformed Authorization header: ${HOW}`,
+      challenge: 'Bearer realm="vitrine-admin", error="invalid_request"',
+    };
+  if (await sameSecret(token, adminToken)) return null;
+  return {
+    message: `Wrong admin token: ${HOW} (the Worker's ADMIN_TOKEN secret)`,
+    challenge: 'Bearer realm="vitrine-admin", error="invalid_token"',
+  };
+}
+
+const requireAdminToken: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
+  const refusal = await adminRefusal(c.req.header("authorization"), settingsOf(c.env).adminToken);
+  if (!refusal) return next();
+  c.header("www-authenticate", refusal.challenge);
+  throw new ApiError(401, "unauthorized", refusal.message);
+};
+
+/**
+ * Every admin route: `Authorization: Bearer <ADMIN_TOKEN>`. A refusal is a 401 in the API's
+ * JSON error envelope (code `unauthorized`) saying what was wrong and what to send.
+ */
+export const adminAuth = securedBy(
+  {
+    name: "adminToken",
+    definition: { type: "http", scheme: "bearer", description: "The Worker's ADMIN_TOKEN" },
+  },
+  requireAdminToken,
+);

@@ -10,15 +10,26 @@ import {
   visitorCookie,
 } from "../identity/cookies.ts";
 import {
-  decodeConsent,
   encodeConsent,
   isVoidedByWithdrawal,
+  privacySignal,
   resolveConsent,
+  settleChoice,
+  SIGNAL_HEADER,
+  usesShopConsent,
+  vitrineChoiceAt,
 } from "../identity/consent.ts";
+import { activeConsentConfig } from "../identity/consent-config.ts";
+import { CONSENT_STATE_SOURCES } from "../model/context.ts";
+import { mayMintVisitorId, NEW_ID_RETRY_AFTER_S } from "../identity/new-id-limit.ts";
 import { settingsOf } from "../settings.ts";
 import type { ConsentRow } from "../visitor/outbox.ts";
 import { consentInserts } from "../visitor/turso-sink.ts";
 import { visitorObject } from "../visitor/stub.ts";
+import { sameSiteWrites } from "./cross-site.ts";
+import { describeRoute, ErrorEnvelope, type RouteDoc } from "./route-docs.ts";
+import { shopCors } from "./shop-cors.ts";
+import * as clock from "../clock.ts";
 
 export const ConsentChoice = z.strictObject({
   personalization: z.boolean(),
@@ -27,31 +38,76 @@ export const ConsentChoice = z.strictObject({
 
 const truthy = (v: unknown) => v === true || v === "1" || v === "true" || v === "on";
 
+/** The consent in force; fields beyond these (e.g. a privacy signal's override) may be added. */
+const ConsentState = z.looseObject({
+  ...ConsentChoice.shape,
+  source: z.enum(CONSENT_STATE_SOURCES),
+});
+const CONSENT_GET_DOC: RouteDoc = {
+  summary: "The consent in force for this browser",
+  tag: "privacy",
+  responses: { 200: ["Consent", ConsentState] },
+};
+const CONSENT_POST_DOC: RouteDoc = {
+  summary: "Record the visitor's choice (JSON, or a form that redirects back)",
+  tag: "privacy",
+  body: ConsentChoice,
+  responses: {
+    200: ["Recorded", ConsentState],
+    303: ["Form: back to the page"],
+    400: ["Invalid choice", ErrorEnvelope],
+    403: ["Posted from another site", ErrorEnvelope],
+    409: ["The shop's consent manager records choices, not this API", ErrorEnvelope],
+    429: ["Too many new visitor ids from this address; see Retry-After", ErrorEnvelope],
+  },
+};
+
 /**
  * The visitor's consent choice: JSON for SPAs and banners, or a plain HTML form (which is
  * redirected back to the page it came from). The choice is a signed first-party cookie; with
  * a known visitor id it is also recorded by the visitor's Durable Object, which writes it to
  * the consent audit log in Turso (retrying while Turso is down) and remembers a withdrawal, so
  * the cookies the visitor had before it cannot resume tracking when replayed.
+ *
+ * A privacy signal (Sec-GPC, DNT) wins over the choice on every request, so under one the
+ * answer is the consent that applies, with `overriddenBy` naming the header and `requested`
+ * the choice, and no cookie claims more (see settleChoice). Only this site and the shop's
+ * SHOP_ORIGINS may post a choice (see sameSiteWrites).
+ *
+ * When the config takes consent from the shop's consent manager (`consent.from` other than
+ * "vitrine"), GET reports that manager's answer and POST is refused with 409: the choice is
+ * made, and changed, in the manager's own banner (docs/consent-managers.md).
  */
 export const consent = new Hono<{ Bindings: Env }>()
-  .get("/", async (c) => {
+  .use("*", shopCors(), sameSiteWrites())
+  .get("/", describeRoute(CONSENT_GET_DOC), async (c) => {
     const settings = settingsOf(c.env);
     const cookies = await readSignedCookies(c.req.header("cookie") ?? null, settings.cookieSecret);
-    let consent = resolveConsent(c.req.raw.headers, cookies.consent, Date.now());
+    const config = await activeConsentConfig(c.env);
+    let consent = resolveConsent(c.req.raw.headers, cookies.consent, clock.now(), config);
     // A yes from before the visitor's recorded withdrawal (replayed cookies) is no choice.
     if (consent.personalization && cookies.visitor) {
       const stub = visitorObject(c.env, cookies.visitor);
-      const at = decodeConsent(cookies.consent)?.at ?? null;
+      const at = vitrineChoiceAt(cookies.consent, config);
       // The object unreachable: the cookie's word stands, as it did before withdrawals were kept.
       const withdrawnAt = await stub.consentWithdrawnAt().catch(() => null);
       if (isVoidedByWithdrawal(at, withdrawnAt))
         consent = { personalization: false, analytics: false, source: "default" };
     }
-    return c.json(consent, 200, { "cache-control": "no-store" });
+    const signal = privacySignal(c.req.raw.headers);
+    const answer = signal ? { ...consent, overriddenBy: SIGNAL_HEADER[signal] } : consent;
+    return c.json(answer, 200, { "cache-control": "no-store" });
   })
-  .post("/", async (c) => {
+  .post("/", describeRoute(CONSENT_POST_DOC), async (c) => {
     const settings = settingsOf(c.env);
+    const config = await activeConsentConfig(c.env);
+    if (usesShopConsent(config))
+      throw new ApiError(
+        409,
+        "consent_managed_by_cmp",
+        `This shop's consent manager (${config.from}) records consent choices: change them there`,
+        { consentManager: config.from },
+      );
     const isForm = /form/.test(c.req.header("content-type") ?? "");
     let raw: unknown;
     if (isForm) {
@@ -62,34 +118,56 @@ export const consent = new Hono<{ Bindings: Env }>()
         throw new ApiError(400, "invalid_json", "The body is not valid JSON");
       });
     }
-    const choice = parseInput(ConsentChoice, raw, "invalid_consent");
-    const now = Date.now();
+    const requested = parseInput(ConsentChoice, raw, "invalid_consent");
+    const { applied, stored, overriddenBy } = settleChoice(
+      requested,
+      privacySignal(c.req.raw.headers),
+    );
+    const now = clock.now();
     const url = new URL(c.req.url);
     const cookies = await readSignedCookies(c.req.header("cookie") ?? null, settings.cookieSecret);
+    // A yes without an id mints one below: under the per-address new-id limit, like pages.
+    if (
+      stored?.personalization &&
+      !cookies.visitor &&
+      !(await mayMintVisitorId(c.env, c.req.raw.headers))
+    ) {
+      c.header("retry-after", String(NEW_ID_RETRY_AFTER_S));
+      throw new ApiError(429, "rate_limited", "Too many new visitors from this address", {
+        retryAfterS: NEW_ID_RETRY_AFTER_S,
+      });
+    }
     const headers = new Headers({ "cache-control": "no-store" });
-    headers.append(
-      "set-cookie",
-      await consentCookie(encodeConsent(choice, now), settings.cookieSecret, url),
-    );
-    // Withdrawing personalization consent ends identification at once.
-    if (!choice.personalization) {
+    if (stored)
+      headers.append(
+        "set-cookie",
+        await consentCookie(encodeConsent(stored, now), settings.cookieSecret, url),
+      );
+    // No personalization ends identification at once.
+    if (!applied.personalization) {
       for (const name of [COOKIE.visitor, COOKIE.session])
         headers.append("set-cookie", expiredCookie(name, url));
     }
     // A yes starts identification now, so the choice itself is in the audit log.
     let visitorId = cookies.visitor ?? null;
-    if (choice.personalization && !visitorId) {
+    if (stored?.personalization && !visitorId) {
       visitorId = crypto.randomUUID();
       headers.append("set-cookie", await visitorCookie(visitorId, settings.cookieSecret, url));
     }
     // Without any visitor id there is nobody to audit (nor to remember a withdrawal for): the
-    // cookie alone carries the choice, as before.
-    if (visitorId) {
+    // cookie alone carries the choice. A choice not stored is not audited either.
+    if (stored && visitorId) {
+      const choice = stored;
       const source = isForm ? "banner" : "api";
       const stub = visitorObject(c.env, visitorId);
       try {
         // Awaited: the withdrawal is in force before the answer says so.
-        await stub.recordConsent(visitorId, { ...choice, source, at: now });
+        const recorded = await stub.recordConsent(visitorId, { ...choice, source, at: now });
+        // An erased id is never identified again: the browser's copy goes (a yes mints a new
+        // one on its next page).
+        if (recorded === "erased")
+          for (const name of [COOKIE.visitor, COOKIE.session])
+            headers.append("set-cookie", expiredCookie(name, url));
         // Into Turso now if it is up; otherwise the object's alarm retries until it is.
         c.executionCtx.waitUntil(
           stub.flush().then(
@@ -117,7 +195,10 @@ export const consent = new Hono<{ Bindings: Env }>()
       return new Response(null, { status: 303, headers });
     }
     headers.set("content-type", "application/json");
-    return new Response(JSON.stringify({ ...choice, source: "cookie" }), { status: 200, headers });
+    const answer = overriddenBy
+      ? { ...applied, source: "gpc", overriddenBy, requested }
+      : { ...applied, source: "cookie" };
+    return new Response(JSON.stringify(answer), { status: 200, headers });
   });
 
 /** Back to the page the form was on, but never to another site (no open redirect). */

@@ -1,24 +1,51 @@
 import { Hono } from "hono";
+import { z } from "zod";
 import { bodyLimit } from "hono/body-limit";
 import { detectDevice } from "../context/device.ts";
 import { ApiError, parseInput } from "../errors.ts";
 import { detectBot, type CfBotSignals } from "../identity/bots.ts";
 import { COOKIE, expiredCookie, readSignedCookies } from "../identity/cookies.ts";
-import { decodeConsent, resolveConsent } from "../identity/consent.ts";
+import { resolveConsent, vitrineChoiceAt } from "../identity/consent.ts";
+import { activeConsentConfig } from "../identity/consent-config.ts";
 import { resolveIdentity } from "../identity/visitor-identity.ts";
 import { EventBatch, INGEST_LIMITS, toTrackedEvent } from "../ingest/event-schema.ts";
+import { JOURNEY_STAGES } from "../model/profile.ts";
 import { settingsOf } from "../settings.ts";
+import { describeRoute, ErrorEnvelope } from "./route-docs.ts";
 import { shopCors } from "./shop-cors.ts";
+import { sameSiteWrites } from "./cross-site.ts";
 import { visitorObject } from "../visitor/stub.ts";
+import * as clock from "../clock.ts";
+
+const EventsAnswer = z.object({
+  stored: z.boolean(),
+  reason: z.enum(["no_consent", "bot", "erased"]).optional(),
+  accepted: z.number().int(),
+  duplicates: z.number().int(),
+  journeyStage: z.enum(JOURNEY_STAGES).optional(),
+});
 
 /**
  * The events API for the injected tracker and for SPAs. Accepts `{ events: [...] }` as JSON in
  * any content type, so `navigator.sendBeacon` can post it as text/plain without a CORS
  * preflight. Events are stored only for a consenting, non-bot visitor; otherwise the answer is
- * still 202 (a beacon cannot act on errors) and says why nothing was stored.
+ * still 202 (a beacon cannot act on errors) and says why nothing was stored. Another site's
+ * posts are refused (see sameSiteWrites).
  */
-export const eventsApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post(
+export const eventsApi = new Hono<{ Bindings: Env }>().use("*", shopCors(), sameSiteWrites()).post(
   "/",
+  describeRoute({
+    summary: "Report a batch of touchpoints (JSON in any content type, sendBeacon-friendly)",
+    tag: "events",
+    body: EventBatch,
+    responses: {
+      202: ["Accepted (stored only with consent, never for bots)", EventsAnswer],
+      400: ["A field is invalid; `details.field` names it", ErrorEnvelope],
+      403: ["Posted from another site", ErrorEnvelope],
+      413: ["Body over 64 KiB", ErrorEnvelope],
+      429: ["Rate limited; see Retry-After", ErrorEnvelope],
+    },
+  }),
   bodyLimit({
     maxSize: INGEST_LIMITS.bodyBytes,
     onError: () => {
@@ -31,7 +58,7 @@ export const eventsApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post
   }),
   async (c) => {
     const settings = settingsOf(c.env);
-    const now = Date.now();
+    const now = clock.now();
     const headers = c.req.raw.headers;
     const raw = await c.req.text();
     let body: unknown;
@@ -45,7 +72,8 @@ export const eventsApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post
     const bot = detectBot(headers, c.req.raw.cf as CfBotSignals | undefined);
     const cookieHeader = headers.get("cookie");
     const verified = await readSignedCookies(cookieHeader, settings.cookieSecret);
-    const consent = resolveConsent(headers, verified.consent, now);
+    const consentConfig = await activeConsentConfig(c.env);
+    const consent = resolveConsent(headers, verified.consent, now, consentConfig);
     const url = new URL(c.req.url);
     const identity = await resolveIdentity({
       cookieHeader,
@@ -66,7 +94,7 @@ export const eventsApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post
         });
     }
     c.header("cache-control", "no-store");
-    const notStored = (reason: "bot" | "no_consent") =>
+    const notStored = (reason: "bot" | "no_consent" | "erased") =>
       c.json({ stored: false, reason, accepted: 0, duplicates: 0 }, 202);
     if (!identity.visitorId || !identity.sessionId) {
       for (const cookie of identity.setCookies) c.header("set-cookie", cookie, { append: true });
@@ -77,13 +105,13 @@ export const eventsApi = new Hono<{ Bindings: Env }>().use("*", shopCors()).post
     const events = batch.events.map((e) => toTrackedEvent(e, facts));
     const stub = visitorObject(c.env, identity.visitorId);
     // The object refuses a consent choice older than the visitor's withdrawal (replayed cookies).
-    const consentAt = decodeConsent(verified.consent)?.at ?? null;
+    const consentAt = vitrineChoiceAt(verified.consent, consentConfig);
     const result = await stub.ingest(identity.visitorId, events, now, consentAt);
-    if (result.status === "withdrawn") {
+    if (result.status === "withdrawn" || result.status === "erased") {
       // As with a tampered consent cookie: no ids, and the ones sent are expired.
       for (const name of [COOKIE.visitor, COOKIE.session])
         c.header("set-cookie", expiredCookie(name, url), { append: true });
-      return notStored("no_consent");
+      return notStored(result.status === "erased" ? "erased" : "no_consent");
     }
     for (const cookie of identity.setCookies) c.header("set-cookie", cookie, { append: true });
     if (result.status === "rate_limited") {

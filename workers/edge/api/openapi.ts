@@ -1,227 +1,160 @@
 import { z } from "zod";
-import { ConfigSchema } from "../decide/config-schema.ts";
-import { EventBatch } from "../ingest/event-schema.ts";
-import { JOURNEY_STAGES } from "../model/profile.ts";
 import { API_PREFIX } from "../settings.ts";
-import { Annotation } from "./admin-customers.ts";
-import { ModelRollback } from "./admin-models.ts";
-import { ConsentChoice } from "./consent.ts";
-import { DecideAnswer, DecideRequest } from "./decide.ts";
+import {
+  docOf,
+  ErrorEnvelope,
+  schemeOf,
+  type RouteDoc,
+  type SecurityScheme,
+} from "./route-docs.ts";
+
+/** One entry of a Hono app's `routes`: every handler and middleware, in registration order. */
+export type RegisteredRoute = {
+  method: string;
+  path: string;
+  handler: (...args: never[]) => unknown;
+};
+
+/** The versioned API the document covers. */
+export const DOCUMENTED_PREFIX = `${API_PREFIX}/v1/`;
+
+/** One endpoint (method and path) of the app, with what its routes carry. */
+export type Endpoint = {
+  method: string;
+  /** Hono's spelling, `/x/:id`. */
+  path: string;
+  doc: RouteDoc | undefined;
+  /** Whether a handler other than documentation is registered for it. */
+  served: boolean;
+  /** Security schemes of the auth middlewares registered before it on a matching path. */
+  schemes: SecurityScheme[];
+};
 
 /**
- * The edge API's OpenAPI 3.1 document, generated from the same zod schemas the routes validate
- * with, so it cannot drift from what the Worker accepts. Served at /__vitrine/v1/openapi.json.
+ * The app's endpoints under DOCUMENTED_PREFIX, in registration order. Middlewares registered
+ * with `use` (method ALL) are not endpoints; an auth middleware marked `securedBy` guards the
+ * endpoints registered after it whose path its pattern matches.
  */
-const ErrorEnvelope = z.object({
-  code: z.string(),
-  message: z.string(),
-  requestId: z.string(),
-  details: z.unknown().optional(),
-});
-const EventsAnswer = z.object({
-  stored: z.boolean(),
-  reason: z.enum(["no_consent", "bot"]).optional(),
-  accepted: z.number().int(),
-  duplicates: z.number().int(),
-  journeyStage: z.enum(JOURNEY_STAGES).optional(),
-});
-const ConsentState = ConsentChoice.extend({ source: z.enum(["default", "cookie", "gpc"]) });
-const Erasure = z.object({
-  status: z.enum(["erased", "pending"]),
-  rows: z.number().int(),
-  pending: z.array(z.string()).optional(),
-});
+export function endpointsOf(routes: readonly RegisteredRoute[]): Endpoint[] {
+  const endpoints = new Map<string, Endpoint>();
+  routes.forEach((route, index) => {
+    if (route.method === "ALL" || !route.path.startsWith(DOCUMENTED_PREFIX)) return;
+    const key = `${route.method} ${route.path}`;
+    let endpoint = endpoints.get(key);
+    if (!endpoint) {
+      const schemes = routes
+        .slice(0, index)
+        .filter(
+          (r) => (r.method === "ALL" || r.method === route.method) && covers(r.path, route.path),
+        )
+        .map((r) => schemeOf(r.handler))
+        .filter((s): s is SecurityScheme => s !== undefined);
+      endpoint = { method: route.method, path: route.path, doc: undefined, served: false, schemes };
+      endpoints.set(key, endpoint);
+    }
+    const doc = docOf(route.handler);
+    if (doc) endpoint.doc ??= doc;
+    else endpoint.served = true;
+  });
+  return [...endpoints.values()];
+}
 
-type Operation = {
-  summary: string;
-  tag: string;
-  admin?: boolean;
-  body?: z.ZodType;
-  /** Status -> description, with the answer's schema when it is JSON. */
-  responses: Record<number, [string, z.ZodType?]>;
-  params?: string[];
-};
+/** Endpoints served without documentation, and documentation of endpoints nothing serves. */
+export function routeProblems(routes: readonly RegisteredRoute[]): string[] {
+  return endpointsOf(routes).flatMap(({ method, path, doc, served }) =>
+    !served
+      ? [`${method} ${path}: documented, but no handler serves it`]
+      : doc
+        ? []
+        : [`${method} ${path}: served, but not documented (add describeRoute)`],
+  );
+}
 
-/** Every documented route; `openapi.worker.test.ts` checks each is really served. */
-export const OPERATIONS: Record<string, Partial<Record<"get" | "post" | "delete", Operation>>> = {
-  "/v1/health": {
-    get: {
-      summary: "Readiness of KV, the Durable Object and Turso",
-      tag: "ops",
-      responses: { 200: ["All dependencies answer"], 503: ["One does not"] },
-    },
-  },
-  "/v1/events": {
-    post: {
-      summary: "Report a batch of touchpoints (JSON in any content type, sendBeacon-friendly)",
-      tag: "events",
-      body: EventBatch,
-      responses: {
-        202: ["Accepted (stored only with consent, never for bots)", EventsAnswer],
-        400: ["A field is invalid; `details.field` names it", ErrorEnvelope],
-        413: ["Body over 64 KiB", ErrorEnvelope],
-        429: ["Rate limited; see Retry-After", ErrorEnvelope],
-      },
-    },
-  },
-  "/v1/decide": {
-    post: {
-      summary:
-        "Decisions for a single-page shop's route (same as the HTML path; records a page view)",
-      tag: "decisions",
-      body: DecideRequest,
-      responses: {
-        200: ["Decisions with their rendered HTML", DecideAnswer],
-        400: ["Invalid field", ErrorEnvelope],
-      },
-    },
-  },
-  "/v1/consent": {
-    get: {
-      summary: "The consent in force for this browser",
-      tag: "privacy",
-      responses: { 200: ["Consent", ConsentState] },
-    },
-    post: {
-      summary: "Record the visitor's choice (JSON, or a form that redirects back)",
-      tag: "privacy",
-      body: ConsentChoice,
-      responses: {
-        200: ["Recorded", ConsentState],
-        303: ["Form: back to the page"],
-        400: ["Invalid choice", ErrorEnvelope],
-      },
-    },
-  },
-  "/v1/privacy/export": {
-    get: {
-      summary: "Everything held about this browser, as a JSON download",
-      tag: "privacy",
-      responses: { 200: ["The export"], 404: ["No identifier", ErrorEnvelope] },
-    },
-  },
-  "/v1/privacy/erase": {
-    post: {
-      summary: "Erase this browser's data everywhere",
-      tag: "privacy",
-      responses: {
-        200: ["Erased", Erasure],
-        202: ["Completes when Turso is back", Erasure],
-        404: ["No identifier", ErrorEnvelope],
-      },
-    },
-  },
-  "/v1/admin/config": {
-    get: {
-      summary: "The active personalization config",
-      tag: "admin",
-      admin: true,
-      responses: { 200: ["Active config"], 404: ["None published", ErrorEnvelope] },
-    },
-    post: {
-      summary: "Validate and publish a config",
-      tag: "admin",
-      admin: true,
-      body: ConfigSchema,
-      responses: { 201: ["Published"], 400: ["Invalid, with every failing path", ErrorEnvelope] },
-    },
-  },
-  "/v1/admin/models/rollback": {
-    post: {
-      summary: "Serve a previous recommendation model again (the newest superseded one by default)",
-      tag: "admin",
-      admin: true,
-      body: ModelRollback,
-      responses: {
-        200: ["Pointer flipped: { from, to }"],
-        409: ["No such served version kept", ErrorEnvelope],
-      },
-    },
-  },
-  "/v1/admin/customers/{id}": {
-    get: {
-      summary: "Single customer view (visitor id or hashed customer id)",
-      tag: "admin",
-      admin: true,
-      params: ["id"],
-      responses: {
-        200: ["Profile, journey, orders, consents, annotations"],
-        404: ["Unknown", ErrorEnvelope],
-      },
-    },
-    delete: {
-      summary: "Erase a customer across devices",
-      tag: "admin",
-      admin: true,
-      params: ["id"],
-      responses: { 200: ["Erased", Erasure], 202: ["Pending", Erasure] },
-    },
-  },
-  "/v1/admin/customers/{id}/annotations": {
-    post: {
-      summary: "Add a note by a department",
-      tag: "admin",
-      admin: true,
-      params: ["id"],
-      body: Annotation,
-      responses: { 201: ["The stored annotation"], 400: ["Invalid field", ErrorEnvelope] },
-    },
-  },
-  "/v1/admin/customers/{id}/export": {
-    get: {
-      summary: "Access request: everything held about a customer",
-      tag: "admin",
-      admin: true,
-      params: ["id"],
-      responses: { 200: ["The export"] },
-    },
-  },
-};
+/** Whether a Hono route pattern (`/a/*`, `*` or an exact path) applies to a path. */
+function covers(pattern: string, path: string): boolean {
+  if (pattern === "*" || pattern === "/*") return true;
+  if (pattern.endsWith("/*")) {
+    const base = pattern.slice(0, -2);
+    return path === base || path.startsWith(`${base}/`);
+  }
+  return pattern === path;
+}
+
+/** `/x/:id` (or `/x/:id{[0-9]+}`) as OpenAPI spells it, `/x/{id}`, with its parameter names. */
+function openApiPath(path: string): { path: string; params: string[] } {
+  const params: string[] = [];
+  const spelled = path.replace(/:([A-Za-z0-9_]+)(\{[^}]*\})?/g, (_m, name: string) => {
+    params.push(name);
+    return `{${name}}`;
+  });
+  return { path: spelled, params };
+}
 
 const schemaOf = (schema: z.ZodType, io: "input" | "output") =>
   z.toJSONSchema(schema, { io, target: "draft-2020-12", unrepresentable: "any" });
 
-export function openApiDocument(serverUrl: string): Record<string, unknown> {
+function operation(endpoint: Endpoint, params: string[]): Record<string, unknown> {
+  const doc = endpoint.doc;
+  const responses: RouteDoc["responses"] = { ...doc?.responses };
+  if (endpoint.schemes.length) responses[401] ??= ["Missing or wrong credentials", ErrorEnvelope];
+  return {
+    summary: doc?.summary ?? "Undocumented",
+    ...(doc ? { tags: [doc.tag] } : { "x-undocumented": true }),
+    ...(endpoint.schemes.length
+      ? { security: endpoint.schemes.map((s) => ({ [s.name]: [] })) }
+      : {}),
+    ...(params.length
+      ? {
+          parameters: params.map((name) => ({
+            name,
+            in: "path",
+            required: true,
+            schema: { type: "string" },
+          })),
+        }
+      : {}),
+    ...(doc?.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: schemaOf(doc.body, "input") } },
+          },
+        }
+      : {}),
+    responses: Object.fromEntries(
+      Object.entries(responses).map(([status, [description, content]]) => [
+        status,
+        {
+          description,
+          ...(typeof content === "string"
+            ? { content: { [content]: {} } }
+            : content
+              ? { content: { "application/json": { schema: schemaOf(content, "output") } } }
+              : {}),
+        },
+      ]),
+    ),
+  };
+}
+
+/**
+ * The edge API's OpenAPI 3.1 document, built from the app's registered routes and the
+ * `describeRoute` documentation each carries (request bodies are the zod schemas the routes
+ * validate with), so no served route can be left out and nothing unserved is listed. Served at
+ * /__vitrine/v1/openapi.json; a route without documentation still appears, marked
+ * `x-undocumented` (`routeProblems` lists those for the tests).
+ */
+export function openApiDocument(
+  routes: readonly RegisteredRoute[],
+  serverUrl: string,
+): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const [path, methods] of Object.entries(OPERATIONS)) {
-    const item: Record<string, unknown> = {};
-    for (const [method, op] of Object.entries(methods)) {
-      item[method] = {
-        summary: op.summary,
-        tags: [op.tag],
-        ...(op.admin ? { security: [{ adminToken: [] }] } : {}),
-        ...(op.params
-          ? {
-              parameters: op.params.map((name) => ({
-                name,
-                in: "path",
-                required: true,
-                schema: { type: "string" },
-              })),
-            }
-          : {}),
-        ...(op.body
-          ? {
-              requestBody: {
-                required: true,
-                content: { "application/json": { schema: schemaOf(op.body, "input") } },
-              },
-            }
-          : {}),
-        responses: Object.fromEntries(
-          Object.entries(op.responses).map(([status, [description, schema]]) => [
-            status,
-            {
-              description,
-              ...(schema
-                ? { content: { "application/json": { schema: schemaOf(schema, "output") } } }
-                : {}),
-            },
-          ]),
-        ),
-      };
-    }
-    paths[`${API_PREFIX}${path}`] = item;
+  const securitySchemes: Record<string, unknown> = {};
+  for (const endpoint of endpointsOf(routes)) {
+    if (!endpoint.served) continue;
+    const { path, params } = openApiPath(endpoint.path);
+    (paths[path] ??= {})[endpoint.method.toLowerCase()] = operation(endpoint, params);
+    for (const s of endpoint.schemes) securitySchemes[s.name] = s.definition;
   }
   return {
     openapi: "3.1.0",
@@ -232,7 +165,7 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
         "Events, consent, privacy and admin endpoints of the Vitrine Worker, on the shop's own hostname.",
     },
     servers: [{ url: serverUrl }],
-    components: { securitySchemes: { adminToken: { type: "http", scheme: "bearer" } } },
+    components: { securitySchemes },
     paths,
   };
 }

@@ -4,6 +4,9 @@ import { ApiError } from "../errors.ts";
 import { COOKIE, expiredCookie, isVisitorId, readSignedCookie } from "../identity/cookies.ts";
 import { settingsOf } from "../settings.ts";
 import { eraseSubject, exportSubject, resolveSubject } from "../visitor/people.ts";
+import { sameSiteWrites } from "./cross-site.ts";
+import { describeRoute, Erasure, ErrorEnvelope, type RouteDoc } from "./route-docs.ts";
+import { shopCors } from "./shop-cors.ts";
 
 /** The visitor behind this browser, from the signed `vt_id` cookie; none means nothing is held. */
 async function visitorOf(c: { req: { header(name: string): string | undefined }; env: Env }) {
@@ -21,12 +24,30 @@ async function visitorOf(c: { req: { header(name: string): string | undefined };
   return id;
 }
 
+const EXPORT_DOC: RouteDoc = {
+  summary: "Everything held about this browser, as a JSON download",
+  tag: "privacy",
+  responses: { 200: ["The export"], 404: ["No identifier", ErrorEnvelope] },
+};
+const ERASE_DOC: RouteDoc = {
+  summary: "Erase this browser's data everywhere",
+  tag: "privacy",
+  responses: {
+    200: ["Erased", Erasure],
+    202: ["Completes when Turso is back", Erasure],
+    403: ["Posted from another site", ErrorEnvelope],
+    404: ["No identifier", ErrorEnvelope],
+  },
+};
+
 /**
  * Access and erasure for the visitor themselves (GDPR arts. 15 and 17), authenticated by their
- * signed visitor cookie. SameSite=Lax keeps other sites from triggering an erasure.
+ * signed visitor cookie. Another site cannot trigger an erasure: SameSite=Lax keeps the cookie
+ * off its requests, and its posts are refused anyway (see sameSiteWrites).
  */
 export const privacy = new Hono<{ Bindings: Env }>()
-  .get("/export", async (c) => {
+  .use("*", shopCors(), sameSiteWrites())
+  .get("/export", describeRoute(EXPORT_DOC), async (c) => {
     const visitorId = await visitorOf(c);
     const db = createDb(settingsOf(c.env));
     // A visitor sees their own device; a linked customer's other devices are the shop's to disclose.
@@ -36,7 +57,7 @@ export const privacy = new Hono<{ Bindings: Env }>()
       "content-disposition": 'attachment; filename="vitrine-export.json"',
     });
   })
-  .post("/erase", async (c) => {
+  .post("/erase", describeRoute(ERASE_DOC), async (c) => {
     const visitorId = await visitorOf(c);
     const db = createDb(settingsOf(c.env));
     const subject = await resolveSubject(db, visitorId);

@@ -3,6 +3,7 @@ import type { RecoModel } from "../recommend/model.ts";
 import { MODEL_POINTER, readModel } from "../scheduled/publish-model.ts";
 import { RANKINGS_POINTER, rankingsKey } from "../scheduled/publish-rankings.ts";
 import type { MerchModel } from "./lists.ts";
+import * as clock from "../clock.ts";
 
 // Pointers are re-read every few seconds; a version is fetched and decoded once per isolate.
 const pointers = new IsolateMemo<[string | null, string | null]>(5_000);
@@ -25,7 +26,7 @@ const RETRY_MS = 60_000;
  */
 export async function loadMerchModel(
   kv: KVNamespace,
-  now = Date.now(),
+  now = clock.now(),
 ): Promise<MerchModel | null> {
   let merchVersion: string | null;
   let recoVersion: string | null;

@@ -6,6 +6,7 @@ import { isLocalHttp, readCookie } from "../identity/cookies.ts";
 import { signValue, verifySignedValue } from "../identity/signed-value.ts";
 import { settingsOf } from "../settings.ts";
 import { DASHBOARD_PATH } from "./paths.ts";
+import * as clock from "../clock.ts";
 
 /**
  * Who may see the dashboard: a request with `Authorization: Bearer <ADMIN_TOKEN>` (scripts,
@@ -66,7 +67,7 @@ export function safeNext(next: string | undefined | null): string {
  * login page; anything else gets a JSON 401.
  */
 export const requireAdmin: MiddlewareHandler<{ Bindings: Env }> = async (c, next) => {
-  if ((await hasBearer(c)) || (await hasSession(c, Date.now()))) return next();
+  if ((await hasBearer(c)) || (await hasSession(c, clock.now()))) return next();
   const wantsHtml = /text\/html/.test(c.req.header("accept") ?? "");
   if (c.req.method === "GET" && wantsHtml) {
     const url = new URL(c.req.url);

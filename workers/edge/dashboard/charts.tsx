@@ -71,7 +71,11 @@ export function BarChart(props: { title: string; rows: Bar[]; format: (v: number
 
 export type Series = { name: string; points: [number, number][]; dashed?: boolean; color?: string };
 
-/** Lines over a shared x axis (time in ms), with y from 0 to a rounded maximum (or fixed). */
+/**
+ * Lines over a shared x axis (time in ms), with y from 0 to a rounded maximum (or fixed).
+ * Consecutive points are joined, so a per-day series must carry every day, zeros included
+ * (`fillDays`): a missing day would be bridged by a straight line.
+ */
 export function LineChart(props: {
   title: string;
   series: Series[];

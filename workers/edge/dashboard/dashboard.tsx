@@ -5,7 +5,10 @@ import { customerView } from "../analytics/queries/customer-view-query.ts";
 import { experimentReport, listExperiments } from "../analytics/queries/experiment-results.ts";
 import { configHistory, modelsAndRuns } from "../analytics/queries/operations-query.ts";
 import { overview, type Range } from "../analytics/queries/overview-query.ts";
-import { slotPerformance } from "../analytics/queries/recommendations-query.ts";
+import {
+  recommendationFlags,
+  slotPerformance,
+} from "../analytics/queries/recommendations-query.ts";
 import { segmentSizes } from "../analytics/queries/segments-query.ts";
 import { adminConfig } from "../api/admin-config.ts";
 import { CONFIG_POINTER, configKey, loadActiveConfig } from "../config/config-store.ts";
@@ -24,6 +27,7 @@ import {
 import { AttributionPage } from "./pages/attribution.tsx";
 import { ConfigPage, type ConfigNotice } from "./pages/config.tsx";
 import { CustomerPage } from "./pages/customer.tsx";
+import { doctorDashboard } from "./pages/doctor.tsx";
 import { ExperimentPage, ExperimentsPage } from "./pages/experiments.tsx";
 import { LoginPage } from "./pages/login.tsx";
 import { ModelsPage } from "./pages/models.tsx";
@@ -31,6 +35,7 @@ import { OverviewPage } from "./pages/overview.tsx";
 import { RecommendationsPage } from "./pages/recommendations.tsx";
 import { SegmentsPage } from "./pages/segments.tsx";
 import { href } from "./paths.ts";
+import * as clock from "../clock.ts";
 
 type Env_ = { Bindings: Env };
 const DAY = 86_400_000;
@@ -43,7 +48,7 @@ function days(c: Context<Env_>, name: string, fallback: number, max = 730): numb
 
 function rangeOf(c: Context<Env_>): { range: Range; days: number } {
   const d = days(c, "days", 90);
-  const to = Date.now();
+  const to = clock.now();
   return { range: { from: to - d * DAY, to }, days: d };
 }
 
@@ -138,7 +143,7 @@ dashboard.post("/login", async (c) => {
   if (!(await sameSecretToken(token, c.env))) {
     return c.html(<LoginPage next={next} error="That is not the admin token." />, 401);
   }
-  c.header("set-cookie", await sessionCookie(c, Date.now()));
+  c.header("set-cookie", await sessionCookie(c, clock.now()));
   return c.redirect(next, 303);
 });
 
@@ -148,6 +153,7 @@ dashboard.post("/logout", (c) => {
 });
 
 dashboard.use("*", requireAdmin);
+dashboard.route("/doctor", doctorDashboard);
 
 dashboard.get("/", async (c) => {
   const { range, days: d } = rangeOf(c);
@@ -163,7 +169,7 @@ dashboard.get("/experiments", async (c) => {
   const goal = goalOf(c);
   const active = await loadActiveConfig(c.env.CONFIG);
   const listings = await listExperiments(db(c), active?.config ?? null);
-  const until = Date.now();
+  const until = clock.now();
   const items = await Promise.all(
     listings.map(async (listing) => ({
       listing,
@@ -181,7 +187,7 @@ dashboard.get("/experiments/:id", async (c) => {
   );
   if (!listing)
     throw new ApiError(404, "unknown_experiment", `No experiment "${c.req.param("id")}"`);
-  const report = await experimentReport(db(c), listing, { goal, until: Date.now() });
+  const report = await experimentReport(db(c), listing, { goal, until: clock.now() });
   return c.html(<ExperimentPage listing={listing} report={report} goal={goal} />);
 });
 
@@ -197,7 +203,11 @@ dashboard.get("/attribution", async (c) => {
 
 dashboard.get("/recommendations", async (c) => {
   const { range, days: d } = rangeOf(c);
-  return c.html(<RecommendationsPage rows={await slotPerformance(db(c), range)} days={d} />);
+  const [rows, flags] = await Promise.all([
+    slotPerformance(db(c), range),
+    recommendationFlags(db(c), range),
+  ]);
+  return c.html(<RecommendationsPage rows={rows} days={d} flags={flags} />);
 });
 
 dashboard.get("/models", async (c) => {

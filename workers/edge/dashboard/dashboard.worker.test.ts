@@ -2,7 +2,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:
 import { sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import demoConfig from "../../../seeds/config/demo-config.json";
-import { events, modelVersions, trainingRuns } from "../../../schema/index.ts";
+import { events, modelVersions, sessions, trainingRuns } from "../../../schema/index.ts";
 import { sampleRatioMismatch } from "../analytics/stats/srm.ts";
 import { createDb } from "../db/client.ts";
 import { signValue } from "../identity/signed-value.ts";
@@ -253,6 +253,77 @@ describe("dashboard pages computed from the seeded data", () => {
     expect(page).toContain(`dash-model-${now}`);
     expect(page).toContain("recallAt10=0.2500");
     expect(page).toContain("dashboard test failure");
+  });
+});
+
+describe("overview time charts", () => {
+  /** The polylines (x, y pairs) of the chart titled `title`, one list per series. */
+  function polylines(page: string, title: string): [number, number][][] {
+    const start = page.indexOf(`aria-label="${title}"`);
+    const svg = page.slice(start, page.indexOf("</svg>", start));
+    return [...svg.matchAll(/<polyline[^>]* points="([^"]*)"/g)].map((m) =>
+      m[1]!.split(" ").map((p) => p.split(",").map(Number) as [number, number]),
+    );
+  }
+
+  it("draws every day of the period, a day without visits at zero rather than bridged", async () => {
+    const DAY = 86_400_000;
+    // The dashboard's clock pinned to noon, three days after the last recorded visit: the
+    // period ends on days without data whatever today's date is.
+    const starts = (await db.select({ at: sessions.startedAt }).from(sessions)).map((s) => s.at);
+    const last = Math.max(...starts);
+    const pinned = Math.floor(last / DAY) * DAY + 3 * DAY + DAY / 2;
+    const days = 14;
+    const render = async () => {
+      const ctx = createExecutionContext();
+      const clocked = { ...env, CLOCK_OFFSET_MS: String(pinned - Date.now()) };
+      const res = await worker.fetch(
+        new Request(`${BASE}?days=${days}`, { headers: bearer }),
+        clocked,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      expect(res.status).toBe(200);
+      return res.text();
+    };
+    const perDay = async () => {
+      const from = Math.floor(pinned / DAY) - days;
+      const out = Array.from({ length: days + 1 }, () => ({ visitors: new Set(), visits: 0 }));
+      for (const s of await db.select().from(sessions)) {
+        const i = Math.floor(s.startedAt / DAY) - from;
+        if (s.startedAt < pinned - days * DAY || s.startedAt > pinned || !out[i]) continue;
+        out[i].visitors.add(s.visitorId);
+        out[i].visits++;
+      }
+      return out.map((d) => [d.visitors.size, d.visits]);
+    };
+    // Other files record visits meanwhile: use a page rendered while the table did not change.
+    let expected = await perDay();
+    let page = await render();
+    for (let i = 0; i < 5; i++) {
+      const after = await perDay();
+      if (JSON.stringify(after) === JSON.stringify(expected)) break;
+      expected = after;
+      page = await render();
+    }
+    const [visitors, visits] = polylines(page, "Visitors and visits per day");
+    expect(expected.some(([v]) => v === 0)).toBe(true);
+    expect(expected.some(([v]) => v! > 0)).toBe(true);
+    for (const line of [visitors!, visits!]) {
+      expect(line).toHaveLength(days + 1);
+      // Evenly spaced: one point per calendar day.
+      const step = line[1]![0] - line[0]![0];
+      line.forEach(([x], i) => expect(x).toBeCloseTo(line[0]![0] + i * step, 0));
+    }
+    const baseline = Math.max(...visits!.map(([, y]) => y));
+    expected.forEach(([v, n], i) => {
+      if (v === 0) expect(visitors![i]![1]).toBe(baseline);
+      else expect(visitors![i]![1]).toBeLessThan(baseline);
+      if (n === 0) expect(visits![i]![1]).toBe(baseline);
+      else expect(visits![i]![1]).toBeLessThan(baseline);
+    });
+    // The revenue chart shares the day axis.
+    expect(polylines(page, "Revenue per day")[0]).toHaveLength(days + 1);
   });
 });
 

@@ -10,6 +10,7 @@ const NAV: [string, string][] = [
   ["/models", "Models"],
   ["/config", "Config"],
   ["/customers", "Customer view"],
+  ["/doctor", "Doctor"],
 ];
 
 const CSS = `

@@ -37,7 +37,8 @@ describe("parseConfig: valid configs", () => {
         '<a href="/search?q={{query.q}}" title="{{data.t}}">{{query.q}}</a>' +
           '{{#items}}<a href="{{url}}"><img src="{{imageUrl}}" alt="{{name}}"></a>{{/items}}' +
           '<a href="mailto:{{data.email}}">mail</a><a href="https://x.example/{{data.p}}">x</a>' +
-          "<a href='{{product.url}}'>{{product.name}}</a><!-- {{data.note}} -->",
+          "<a href='{{product.url}}'>{{product.name}}</a><!-- a note -->" +
+          '{{#items}}<li class="card{{#lowStock}} low{{/lowStock}}">{{name}}</li>{{/items}}',
       ),
     ).toEqual([]);
   });
@@ -131,29 +132,29 @@ describe("parseConfig: errors name the path", () => {
       "variants.v.template: {{data.c}} inside a style attribute is not allowed: use classes",
     ]);
     expect(templateErrors('<a href="{{data.link}}">x</a>')).toEqual([
-      "variants.v.template: <a href>: {{data.link}} starts the URL: only *Url values (validated at render) may start a URL",
+      "variants.v.template: <a href>: {{data.link}} starts the URL: only URLs checked before render (product.url, product.imageUrl, data.*Url, url/imageUrl directly in {{#items}} or {{#product}}) may start a URL",
     ]);
     expect(templateErrors('<a href="java{{data.x}}">x</a>')).toEqual([
       "variants.v.template: <a href>: a value inserted before the URL's path could complete a scheme: start with /, ?, # or http(s)://",
     ]);
     expect(templateErrors('<a href=" javascript:alert(1)">x</a>')).toEqual([
-      'variants.v.template: <a href>: the "javascript:" scheme is not allowed',
+      'variants.v.template: <a href>: " javascript:alert(1)" is not a link to this site or an http(s), mailto: or tel: URL',
     ]);
     expect(templateErrors('<a href="jav&#x61;script:alert(1)">x</a>')).toEqual([
-      "variants.v.template: <a href>: character references are not allowed in a URL scheme",
+      'variants.v.template: <a href>: "javascript:alert(1)" is not a link to this site or an http(s), mailto: or tel: URL',
     ]);
     expect(templateErrors("<div class={{data.c}}>x</div>")).toEqual([
-      "variants.v.template: {{data.c}} in the unquoted value of <div class>: quote the value",
+      "variants.v.template: {{data.c}} in an unquoted attribute value: quote the value",
     ]);
     expect(templateErrors("<div {{data.attr}}>x</div>")).toEqual([
-      "variants.v.template: {{data.attr}} inside the <div> tag itself: values go in text or quoted attribute values",
+      "variants.v.template: {{data.attr}} inside a tag itself: values go in text or quoted attribute values",
     ]);
     expect(templateErrors("<script>var x = 1</script>")).toEqual([
       "variants.v.template: <script> is not allowed in templates",
     ]);
     expect(templateErrors('<iframe srcdoc="<b>x</b>"></iframe>')).toEqual([
       "variants.v.template: <iframe> is not allowed in templates",
-      "variants.v.template: srcdoc on <iframe> is not allowed",
+      "variants.v.template: attribute srcdoc on <iframe> is not allowed",
     ]);
   });
 
@@ -180,7 +181,7 @@ describe("parseConfig: errors name the path", () => {
       'slots.cta.attribute: "style" is not allowed: set "class" instead',
     ]);
     expect(errorsOf({ ...slot("srcdoc"), variants: {} })).toEqual([
-      'slots.cta.attribute: "srcdoc" is not allowed',
+      'slots.cta.attribute: "srcdoc" is not allowed: it changes what the element loads or runs',
     ]);
     expect(
       errorsOf({
@@ -243,6 +244,42 @@ describe("parseConfig: errors name the path", () => {
     ).toEqual(["defaults.locale: RangeError: Incorrect locale information provided"]);
     expect(errorsOf({ variants: { "bad id!": { slot: "hero", template: "x" } } })).toEqual([
       "variants.bad id!: ids are letters, digits, - and _ (at most 64)",
+    ]);
+  });
+});
+
+describe("parseConfig: every error in one report", () => {
+  it("reports unknown slots, slot targets and unsafe templates together with shape errors", () => {
+    const errors = errorsOf({
+      enabled: "yes",
+      slots: {
+        hero: { selector: "#hero", action: "replace", colour: "red" },
+        code: { selector: "script", action: "setAttribute", attribute: "type" },
+      },
+      variants: {
+        v: { slot: "nope", template: '<a href="/{{query.next}}">x</a>', priority: "high" },
+        w: { slot: "hero", template: "<xmp>{{data.x}}</xmp>", items: { source: "hot", limit: 1 } },
+        x: {
+          slot: "hero",
+          template: "<p>x</p>",
+          data: { ctaUrl: "javascript:alert(1)" },
+          extra: 1,
+        },
+      },
+    });
+    expect(errors).toEqual([
+      "enabled: Invalid input: expected boolean, received string",
+      'slots.hero: unknown key(s) "colour"',
+      "variants.v.priority: Invalid input: expected number, received string",
+      expect.stringMatching(/^variants\.w\.items\.source: Invalid option/),
+      'variants.x: unknown key(s) "extra"',
+      "slots.code.selector: a slot may not target <script>: its content is code, raw text or another document",
+      'slots.code.attribute: "type" is not allowed: it changes what the element loads or runs',
+      'variants.v.slot: unknown slot "nope" (slots: hero, code)',
+      'variants.v.template: <a href>: {{query.next}} right after "/" could make a link to another host (//host): start with a path such as /p/',
+      "variants.w.template: <xmp> is not allowed in templates",
+      "variants.w.template: {{data.x}} inside a raw-text element is not allowed",
+      "variants.x.data.ctaUrl: a *Url value must be a path (/...) or an http(s) URL",
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { CHANNELS, DEVICE_CLASSES, PAGE_TYPES } from "../model/context.ts";
+import { CHANNELS, CONSENT_STATE_SOURCES, DEVICE_CLASSES, PAGE_TYPES } from "../model/context.ts";
 import {
   BUYER_MODES,
   DAYPARTS,
@@ -115,8 +115,8 @@ export const FIELDS = {
   "consent.source": {
     type: "enum",
     scope: "request",
-    values: ["cookie", "gpc", "default"],
-    doc: "Where the consent state comes from: a choice (cookie), the GPC signal, or no choice yet (default)",
+    values: CONSENT_STATE_SOURCES,
+    doc: "Where the consent state comes from: a choice in Vitrine's banner (cookie), the GPC signal, no choice yet (default: show Vitrine's banner), the shop's consent manager (cmp), or no answer from it yet (cmp-pending)",
   },
 } as const satisfies Record<string, FieldSpec>;
 

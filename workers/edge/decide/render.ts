@@ -15,6 +15,11 @@ export type RenderedSlot = {
   action: SlotAction;
   html: string;
   attribute?: { name: string; value: string };
+  /**
+   * Hosts the module's absolute links may point to: written out in its template, or of a URL
+   * checked before render (product links, data.*Url). The rewriter drops links to any other.
+   */
+  hosts?: string[];
   variantId: string;
   reason: string;
 };
@@ -57,15 +62,16 @@ export type TemplateView = {
   product: ProductCard | null;
   items: ProductCard[];
   hasItems: boolean;
+  /** Value fields are null while a cart line's price is unknown (the gap is unknown too). */
   cart: {
-    valueCents: number;
-    value: string;
+    valueCents: number | null;
+    value: string | null;
     count: number;
     lines: number;
     empty: boolean;
     freeDeliveryThreshold: string | null;
-    missingForFreeDeliveryCents: number;
-    missingForFreeDelivery: string;
+    missingForFreeDeliveryCents: number | null;
+    missingForFreeDelivery: string | null;
     qualifiesForFreeDelivery: boolean;
     /** 0-100, for a <progress> bar. */
     freeDeliveryProgress: number;
@@ -129,7 +135,9 @@ export function renderSlot(
     }
     const html = renderTemplate(variant.template, view);
     // Never inject an empty module: sections that all came out false leave the slot alone.
-    return html.trim() ? { ...base, html } : null;
+    if (!html.trim()) return null;
+    const hosts = linkHosts(variant.template, view);
+    return hosts.length ? { ...base, html, hosts } : { ...base, html };
   } catch {
     return null;
   }
@@ -209,23 +217,27 @@ function pageParts(config: PersonalizationConfig, input: DecisionInput): PagePar
   const { locale, currency, freeDeliveryThresholdCents: threshold } = config.defaults;
   const money = (cents: number) => formatMoney(cents, currency, locale);
   const lines = session?.cart.lines ?? [];
-  const valueCents = session?.cart.valueCents ?? 0;
-  const missing = threshold === null ? 0 : Math.max(0, threshold - valueCents);
+  // Unknown (null) is not empty: no amount is shown rather than the whole threshold.
+  const valueCents = session ? session.cart.valueCents : 0;
+  const missing =
+    threshold === null ? 0 : valueCents === null ? null : Math.max(0, threshold - valueCents);
   const local = localDate(createFacts(input));
   const parts: PageParts = {
     cart: {
       valueCents,
-      value: money(valueCents),
+      value: valueCents === null ? null : money(valueCents),
       count: lines.reduce((n, l) => n + l.quantity, 0),
       lines: lines.length,
       empty: lines.length === 0,
       freeDeliveryThreshold: threshold === null ? null : money(threshold),
       missingForFreeDeliveryCents: missing,
-      missingForFreeDelivery: money(missing),
+      missingForFreeDelivery: missing === null ? null : money(missing),
       qualifiesForFreeDelivery: threshold !== null && missing === 0,
-      freeDeliveryProgress: threshold
-        ? Math.min(100, Math.floor((valueCents / threshold) * 100))
-        : 100,
+      freeDeliveryProgress: !threshold
+        ? 100
+        : valueCents === null
+          ? 0
+          : Math.min(100, Math.floor((valueCents / threshold) * 100)),
     },
     visitor: {
       mode: profile?.topMode ?? null,
@@ -329,6 +341,36 @@ export function renderAttribute(
   return value;
 }
 
+const HOST_RE = /^https?:\/\/([^/?#\\]+)/i;
+const templateHosts = new Map<string, string[]>();
+
+/**
+ * The hosts a rendered module may link to (see RenderedSlot.hosts): those written out in the
+ * template (a host a value completes, as in `https://{{x}}/`, is not) and those of the URLs
+ * the view checked before render.
+ */
+export function linkHosts(template: string, view: TemplateView): string[] {
+  let literal = templateHosts.get(template);
+  if (!literal) {
+    literal = [...template.matchAll(/https?:\/\/([^/?#\\\s"'<>{}]+)(?![^/?#\\\s"'<>]*\{\{)/gi)].map(
+      (m) => m[1]!.toLowerCase(),
+    );
+    if (templateHosts.size >= MAX_TEMPLATES) templateHosts.clear();
+    templateHosts.set(template, literal);
+  }
+  const hosts = new Set(literal);
+  const add = (url: unknown) => {
+    const host = typeof url === "string" ? HOST_RE.exec(url)?.[1] : undefined;
+    if (host) hosts.add(host.toLowerCase());
+  };
+  for (const [key, value] of Object.entries(view.data)) if (/url$/i.test(key)) add(value);
+  for (const card of [view.product, ...view.items]) {
+    add(card?.url);
+    add(card?.imageUrl);
+  }
+  return [...hosts];
+}
+
 // Templates are parsed once per isolate. Mustache keeps its own cache, but its key is the
 // template concatenated with the tags: a new long string to build and hash on every render.
 const writer = new Mustache.Writer();
@@ -405,7 +447,7 @@ const roots = new WeakMap<VariantConfig, Set<string>>();
 function templateRoots(variant: VariantConfig): Set<string> {
   let r = roots.get(variant);
   if (!r) {
-    r = checkTemplate(variant.template ?? "", "html").roots;
+    r = checkTemplate(variant.template ?? "", "text").roots;
     roots.set(variant, r);
   }
   return r;

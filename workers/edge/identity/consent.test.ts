@@ -8,7 +8,10 @@ import {
   privacySignal,
   readConsent,
   resolveConsent,
+  settleChoice,
+  vitrineChoiceAt,
 } from "./consent.ts";
+import { ConsentSettings } from "../decide/config-schema.ts";
 import { signValue } from "./signed-value.ts";
 
 const SECRET = "unit-test-secret-0123456789";
@@ -115,6 +118,73 @@ describe("resolveConsent", () => {
   });
 });
 
+describe("resolveConsent with the shop's consent manager", () => {
+  const COOKIEBOT = ConsentSettings.parse({ from: "cookiebot" });
+  const cookiebot = (preferences: boolean, statistics: boolean) =>
+    "CookieConsent=" +
+    encodeURIComponent(
+      `{stamp:'Zm9v',necessary:true,preferences:${preferences},statistics:${statistics},marketing:false,method:'explicit',ver:1}`,
+    );
+  const vitrineYes = `p1.a1.${NOW - DAY_MS}`;
+
+  it("takes the manager's answer as source cmp, and ignores Vitrine's cookie", () => {
+    const headers = new Headers({ cookie: cookiebot(true, false) });
+    expect(resolveConsent(headers, vitrineYes, NOW, COOKIEBOT)).toEqual({
+      personalization: true,
+      analytics: false,
+      source: "cmp",
+    });
+    const refused = new Headers({ cookie: cookiebot(false, false) });
+    expect(resolveConsent(refused, vitrineYes, NOW, COOKIEBOT)).toEqual({
+      personalization: false,
+      analytics: false,
+      source: "cmp",
+    });
+  });
+
+  it("is no consent, source cmp-pending, without an answer it can read", () => {
+    const pending = { personalization: false, analytics: false, source: "cmp-pending" };
+    for (const cookie of ["", "CookieConsent=-1", "CookieConsent=%7Bbroken", "vt_consent=x"])
+      expect(resolveConsent(new Headers({ cookie }), vitrineYes, NOW, COOKIEBOT)).toEqual(pending);
+  });
+
+  it("lets GPC and DNT win over the manager's yes", () => {
+    for (const signal of [{ "sec-gpc": "1" }, { dnt: "1" }] as Record<string, string>[])
+      expect(
+        resolveConsent(
+          new Headers({ cookie: cookiebot(true, true), ...signal }),
+          null,
+          NOW,
+          COOKIEBOT,
+        ),
+      ).toEqual({ personalization: false, analytics: false, source: "gpc" });
+  });
+
+  it("keeps Vitrine's rule for source vitrine or no consent block", () => {
+    const headers = new Headers({ cookie: cookiebot(true, true) });
+    for (const config of [undefined, null, ConsentSettings.parse({})])
+      expect(resolveConsent(headers, null, NOW, config)).toEqual({
+        personalization: false,
+        analytics: false,
+        source: "default",
+      });
+  });
+
+  it("dates Vitrine's choice only when Vitrine's banner decides", () => {
+    expect(vitrineChoiceAt(vitrineYes, undefined)).toBe(NOW - DAY_MS);
+    expect(vitrineChoiceAt(vitrineYes, COOKIEBOT)).toBeNull();
+  });
+
+  it("reads the manager's answer in readConsent without a signed cookie", async () => {
+    const headers = new Headers({ cookie: cookiebot(true, true) });
+    expect(await readConsent(headers, SECRET, NOW, COOKIEBOT)).toEqual({
+      personalization: true,
+      analytics: true,
+      source: "cmp",
+    });
+  });
+});
+
 describe("choice validity", () => {
   it("keeps a choice current until it is CONSENT_MAX_AGE_S old", () => {
     expect(isChoiceCurrent(NOW, NOW)).toBe(true);
@@ -172,5 +242,47 @@ describe("readConsent", () => {
       analytics: false,
       source: "gpc",
     });
+  });
+});
+
+describe("settleChoice", () => {
+  const NO = { personalization: false, analytics: false };
+  const choices = [
+    { personalization: true, analytics: true },
+    { personalization: true, analytics: false },
+    { personalization: false, analytics: true },
+    NO,
+  ];
+
+  it("keeps every choice as made without a privacy signal", () => {
+    for (const choice of choices)
+      expect(settleChoice(choice, null)).toEqual({
+        applied: choice,
+        stored: choice,
+        overriddenBy: null,
+      });
+  });
+
+  it.each([
+    ["gpc", "Sec-GPC"],
+    ["dnt", "DNT"],
+  ] as const)("under %s applies no to both and never stores a yes", (signal, header) => {
+    for (const choice of choices) {
+      const settled = settleChoice(choice, signal);
+      // What applies is what resolveConsent will give every later request with the signal.
+      const later = resolveConsent(new Headers({ [header]: "1" }), encodeConsent(choice, NOW), NOW);
+      expect(settled.applied).toEqual({
+        personalization: later.personalization,
+        analytics: later.analytics,
+      });
+      expect(settled.stored?.personalization ?? false).toBe(false);
+      expect(settled.stored?.analytics ?? false).toBe(false);
+      const asked = choice.personalization || choice.analytics;
+      expect(settled.overriddenBy).toBe(asked ? header : null);
+    }
+    // A yes is not stored at all; a no to personalization is stored as the no that applies.
+    expect(settleChoice({ personalization: true, analytics: false }, signal).stored).toBeNull();
+    expect(settleChoice({ personalization: false, analytics: true }, signal).stored).toEqual(NO);
+    expect(settleChoice(NO, signal).stored).toEqual(NO);
   });
 });

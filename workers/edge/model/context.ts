@@ -38,10 +38,16 @@ export type RequestContext = {
   localHour: number;
 };
 
+export const CONSENT_STATE_SOURCES = ["cookie", "gpc", "default", "cmp", "cmp-pending"] as const;
+export type ConsentSource = (typeof CONSENT_STATE_SOURCES)[number];
+
 /** Consent tiers: `necessary` is always true; the rest are the visitor's choice. */
 export type Consent = {
   personalization: boolean;
   analytics: boolean;
-  /** Where the state came from: an explicit choice, the GPC signal, or the default. */
-  source: "cookie" | "gpc" | "default";
+  /**
+   * Where the state came from: a choice in Vitrine's banner (cookie), the GPC signal, no choice
+   * yet (default), the shop's consent manager (cmp), or no answer from it yet (cmp-pending).
+   */
+  source: ConsentSource;
 };

@@ -75,7 +75,8 @@ export type Profile = {
   giftScore?: number;
 };
 
-export type CartLine = { productId: string; quantity: number; unitPriceCents: number };
+/** `unitPriceCents` is null while neither the event nor the catalog gave the price. */
+export type CartLine = { productId: string; quantity: number; unitPriceCents: number | null };
 
 /** What the visitor's Durable Object answers the hot path with. */
 export type SessionState = {
@@ -85,7 +86,8 @@ export type SessionState = {
   journeyStage: JourneyStage;
   /** Product ids viewed in this and recent sessions, most recent first. */
   recentProducts: string[];
-  cart: { lines: CartLine[]; valueCents: number; changedAt: number | null };
+  /** `valueCents` is null while a line's price is unknown: rules on the value match nothing. */
+  cart: { lines: CartLine[]; valueCents: number | null; changedAt: number | null };
   /** How often each slot variant was shown (for frequency caps), keyed `slot:variant`. */
   impressions: Record<string, number>;
 };

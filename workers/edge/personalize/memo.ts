@@ -1,3 +1,4 @@
+import * as clock from "../clock.ts";
 /**
  * A value cached in the isolate for a short time. Isolates serve many requests, so a config
  * pointer or model read once is reused until it may have changed.
@@ -13,15 +14,15 @@ export class IsolateMemo<T> {
    * ("Cannot perform I/O on behalf of a different request"). A few parallel KV reads every
    * few seconds are the price.
    */
-  async get(load: () => Promise<T>, now = Date.now()): Promise<T> {
+  async get(load: () => Promise<T>, now = clock.now()): Promise<T> {
     if (this.value && now < this.value.until) return this.value.data;
     const data = await load();
-    this.value = { data, until: Date.now() + this.ttlMs };
+    this.value = { data, until: clock.now() + this.ttlMs };
     return data;
   }
 
   /** The value if it is still fresh, without loading anything. */
-  peek(now = Date.now()): { data: T } | undefined {
+  peek(now = clock.now()): { data: T } | undefined {
     return this.value && now < this.value.until ? { data: this.value.data } : undefined;
   }
 

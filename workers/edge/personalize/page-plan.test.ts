@@ -78,8 +78,14 @@ describe("productIdForPage", () => {
     expect(productIdForPage(m, "/p/trail-runner/", "trail-runner")).toBe("p-1");
   });
 
-  it("is null without a slug, a model or a match", () => {
-    expect(productIdForPage(m, "/p/trail-runner", null)).toBeNull();
+  it("finds a catalog URL whatever the URL rules captured, absolute catalog URLs included", () => {
+    expect(productIdForPage(m, "/p/trail-runner", null)).toBe("p-1");
+    const absolute = model([item("p-9", "https://shop.example/shop/boot-9/")]);
+    expect(productIdForPage(absolute, "/shop/boot-9", null)).toBe("p-9");
+  });
+
+  it("is null without a model or a match", () => {
+    expect(productIdForPage(m, "/p/elsewhere", null)).toBeNull();
     expect(productIdForPage(null, "/p/trail-runner", "trail-runner")).toBeNull();
     expect(productIdForPage(m, "/p/unknown", "unknown")).toBeNull();
   });

@@ -110,27 +110,43 @@ export function slotSelectorsFor(
   return slot ? [...list, { slotId: forced, selector: slot.selector }] : list;
 }
 
-// Product URL -> id, built once per published model and isolate instead of a scan per page.
+// Product URL path -> id, built once per published model and isolate instead of a scan per page.
 const productsByUrl = new WeakMap<MerchModel, Map<string, string>>();
 
+/** A catalog URL (absolute or a path) as the page path it names: no host, no trailing slash. */
+function pathKey(url: string): string | null {
+  try {
+    const path = new URL(url, "http://catalog.invalid").pathname;
+    return path.length > 1 ? path.replace(/\/+$/, "") : path;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * The product a page shows according to the published model, for a URL whose rule captured a
- * product slug: the item whose URL is the page's path, else the demo layout's `/p/<slug>`.
+ * The product a page shows according to the published model: the item whose URL is the page's
+ * path, whatever the URL rules made of it, else (for a rule that captured a product slug) the
+ * demo layout's `/p/<slug>`. Known before the page arrives, wherever the page names its product.
  */
 export function productIdForPage(
   model: MerchModel | null,
   pathname: string,
   slug: string | null,
 ): string | null {
-  if (!model || !slug) return null;
+  if (!model) return null;
   let byUrl = productsByUrl.get(model);
   if (!byUrl) {
     byUrl = new Map();
-    for (const item of Object.values(model.items))
-      if (!byUrl.has(item.url)) byUrl.set(item.url, item.id);
+    for (const item of Object.values(model.items)) {
+      const key = item.url ? pathKey(item.url) : null;
+      if (key && !byUrl.has(key)) byUrl.set(key, item.id);
+    }
     productsByUrl.set(model, byUrl);
   }
-  return byUrl.get(pathname) ?? byUrl.get(`/p/${encodeURIComponent(slug)}`) ?? null;
+  const own = pathKey(pathname);
+  const byPath = own ? byUrl.get(own) : undefined;
+  if (byPath) return byPath;
+  return slug ? (byUrl.get(`/p/${encodeURIComponent(slug)}`) ?? null) : null;
 }
 
 /**

@@ -1,10 +1,13 @@
 import type { Context } from "hono";
 import { parseProductJsonLd } from "../context/json-ld.ts";
+import type { Exposure } from "../decide/index.ts";
 import type { Identity } from "../identity/visitor-identity.ts";
 import { isHtml } from "../proxy/cache-policy.ts";
+import { answerConditional } from "../proxy/conditional.ts";
 import { forwardToOrigin, LoopDetectedError } from "../proxy/forward.ts";
 import { LOOP_HEADER } from "../proxy/headers.ts";
 import { fetchStorefront } from "../proxy/storefront.ts";
+import { cspAllowance, cspReport } from "../rewrite/csp.ts";
 import { escapeAttribute, rewritePage } from "../rewrite/page-rewriter.ts";
 import { API_PREFIX, settingsOf } from "../settings.ts";
 import { plannableBeforePage, productIdForPage, slotSelectorsFor } from "./page-plan.ts";
@@ -25,23 +28,31 @@ export const VIA_HEADER = "x-vitrine";
 
 type Env_ = { Bindings: Env };
 
-const CSP_NONCE = /'nonce-([A-Za-z0-9+/=_-]+)'/;
+/** Response header saying why the request's preview token forced nothing (see settleVisit). */
+export const PREVIEW_HEADER = "x-vitrine-preview";
+
+/** Response header naming what the page's CSP kept Vitrine from adding (see rewrite/csp.ts). */
+export const CSP_HEADER = "x-vitrine-csp";
 
 /**
  * The proxy path, in stages:
- *  1. non-GET requests stream straight to the origin;
+ *  1. requests other than GET and HEAD stream straight to the origin; a HEAD takes every
+ *     decision a GET would (same headers) but records no page view and has no body;
  *  2. who is asking: bot check, consent (GPC wins), signed identity (each cookie verified once);
  *  3. config, profile, session and model lookups start under one time budget: when the config
  *     is already in memory only what it calls for (nothing with the kill switch on, no visitor
  *     data for the holdout), otherwise all of them in parallel with it;
  *  4. the origin page through the shared anonymous cache, fetched while 2-3 run;
- *  5. non-HTML or non-200 responses pass through untouched;
+ *  5. non-HTML or non-200 responses pass through untouched (a matching validator gets a 304:
+ *     the origin always sends the full page, see proxy/headers.ts);
  *  6. what the request says (device, geo, channel, page type by the config's URL rules);
  *  7. HTML streams through HTMLRewriter with the slots the visitor's object planned (and
  *     recorded as the page view) in the call of step 3; without them, decisions are made here,
- *     before the page by the same rule, or at its first slot when a product page's own JSON-LD
- *     must say which product it is;
- *  8. the response is private; Server-Timing says where time went;
+ *     before the page by the same rule, or at its first slot when only the page's own JSON-LD
+ *     or microdata can say which product it is (again once it has); a page with no slot to
+ *     fill and no tracker to carry goes out as the origin sent it; injected tags follow the
+ *     page's CSP (rewrite/csp.ts);
+ *  8. a rewritten response is private; Server-Timing says where time went;
  *  9. after the page, the page view is recorded in the visitor's Durable Object, or corrected
  *     when the page showed other slots than the object planned (waitUntil).
  * Any failure in 2-3, 6 or 7 serves the origin page as it is.
@@ -51,21 +62,20 @@ export async function servePage(c: Context<Env_>): Promise<Response> {
   const request = c.req.raw;
   // Checked before the cache too: a looping route must fail loudly even on a cache hit.
   if (request.headers.has(LOOP_HEADER)) throw new LoopDetectedError("request already proxied");
-  if (request.method !== "GET") {
+  if (request.method !== "GET" && request.method !== "HEAD") {
     return mark(await forwardToOrigin(request, settings), "pass");
   }
+  const pageView = request.method === "GET";
   // Identity and lookups are prepared while the page comes from the cache or the origin.
-  const preparing = prepareVisit(request, c.env, settings, { pageView: true }).catch(
-    (err: unknown) => {
-      console.error(
-        JSON.stringify({
-          msg: "personalization setup failed; serving the origin page",
-          error: String(err),
-        }),
-      );
-      return null;
-    },
-  );
+  const preparing = prepareVisit(request, c.env, settings, { pageView }).catch((err: unknown) => {
+    console.error(
+      JSON.stringify({
+        msg: "personalization setup failed; serving the origin page",
+        error: String(err),
+      }),
+    );
+    return null;
+  });
   const page = await fetchStorefront(request, settings, c.executionCtx).catch((err: unknown) => {
     void preparing.then((prepared) => nothingShown(c, prepared));
     throw err;
@@ -73,9 +83,15 @@ export async function servePage(c: Context<Env_>): Promise<Response> {
   const prepared = await preparing;
   const timing = [`origin;dur=${page.originMs};desc="${page.cache}"`];
   const response = page.response;
-  if (!prepared || response.status !== 200 || !isHtml(response.headers.get("content-type"))) {
+  if (
+    !prepared ||
+    response.status !== 200 ||
+    !isHtml(response.headers.get("content-type")) ||
+    // An encoding the runtime did not decode (see proxy/headers.ts): bytes no rewriter can read.
+    response.headers.has("content-encoding")
+  ) {
     nothingShown(c, prepared);
-    return mark(response, "pass", timing);
+    return mark(answerConditional(request, response), "pass", timing);
   }
   try {
     return await personalize(c, prepared, response, timing);
@@ -131,23 +147,31 @@ async function personalize(
   const prepared = settleVisit(visit, lookups);
   timing.push(...lookupTiming(lookups));
   const active = lookups.active.ok ? lookups.active.value : null;
-  if (!active) return mark(origin, "no-config", timing, prepared.identity);
+  const refused = (r: Response) => {
+    if (prepared.previewRefused)
+      r.headers.set(PREVIEW_HEADER, `refused; ${prepared.previewRefused}`);
+    return r;
+  };
+  const untouched = (mode: string) =>
+    refused(mark(answerConditional(c.req.raw, origin), mode, timing, prepared.identity));
+  if (!active) return untouched("no-config");
   const { config } = active;
-  if (!config.enabled) return mark(origin, "off", timing, prepared.identity);
+  if (!config.enabled) return untouched("off");
 
   const { url, identity, consent, previewVariant } = prepared;
   const { page, input } = visitInput(prepared, lookups, active, c.req.raw.headers);
   const { context, visitorId } = input;
   const model = lookups.model.ok ? lookups.model.value : null;
-  const mode = visitMode(input, active);
+  // A bot gets the same page logic, but is never identified nor tracked: the header says so.
+  const mode = previewVariant ? "preview" : context.isBot ? "bot" : visitMode(input, active);
 
-  const nonce = CSP_NONCE.exec(origin.headers.get("content-security-policy") ?? "")?.[1];
   const tracked = !context.isBot && (consent.personalization || consent.analytics);
   // What the page showed goes to the visitor's object (see recordVisit): only then is it watched.
   const recorded = tracked && !!visitorId && consent.personalization;
 
   // Planned before the page by the visitor's object (which recorded it), else here by the same
-  // rule (plannableBeforePage); a page that waits for its JSON-LD is planned at its first slot.
+  // rule (plannableBeforePage); a product page the catalog's URLs do not know is planned at its
+  // first slot, with the product its JSON-LD or microdata named before it.
   const planHere = (productId: string | null) =>
     plannedPage({ active, input, model, previewVariant }, productId);
   const planned = lookups.planned;
@@ -155,37 +179,58 @@ async function personalize(
   const early =
     planned ?? (plannableBeforePage(context.pageType, urlProduct) ? planHere(urlProduct) : null);
   let view = early;
-  let jsonLdProduct: string | null = null;
+  let pageProduct: string | null = null;
   // A page planned before it arrives watches only its planned slots and no JSON-LD: each
   // handler registered costs a call into JS at each match.
   const selectors = slotSelectorsFor(active, context.pageType, previewVariant);
+  const watched = early ? selectors.filter((s) => early.slots.has(s.slotId)) : selectors;
+  // Nothing to write into the page (no slot can apply, no tracker is wanted): the shop's page
+  // goes out as it came, caching headers and validators included, and no page view is kept.
+  if (!tracked && watched.length === 0) return untouched(mode);
+  // A HEAD answers with the headers the GET would have, without the page (none came).
+  if (c.req.method === "HEAD") return mark(origin, mode, timing, identity, true);
+
+  // Injected tags carry the origin's CSP nonce; what its policy would block is left out.
+  const csp = cspAllowance(origin.headers.get("content-security-policy"), url);
+  const wantsStyle = !!config.styles && watched.length > 0;
+  const cspBlocked = cspReport(csp, { style: wantsStyle, script: tracked });
+  const nonceAttr = csp.nonce ? ` nonce="${escapeAttribute(csp.nonce)}"` : "";
+  const tracker = (product: string | null) =>
+    tracked && csp.script
+      ? `<script src="${API_PREFIX}/v1/assets/tracker.js" defer${nonceAttr} data-vitrine ` +
+        `data-page-type="${escapeAttribute(context.pageType)}"` +
+        (product ? ` data-product-id="${escapeAttribute(product)}"` : "") +
+        `></script>`
+      : "";
   const { response, outcome } = rewritePage(origin, {
-    selectors: early ? selectors.filter((s) => early.slots.has(s.slotId)) : selectors,
+    selectors: watched,
     onJsonLd: early
       ? undefined
       : (text) => {
-          jsonLdProduct = parseProductJsonLd(text)?.productId ?? null;
-          return jsonLdProduct !== null;
+          const id = parseProductJsonLd(text)?.productId ?? null;
+          pageProduct ??= id;
+          return id !== null;
         },
-    // Only the tracker names the product, and only an unplanned page learns it from JSON-LD.
-    headAfterJsonLd: tracked && !early,
+    onMicrodataProductId: early ? undefined : (id) => void (pageProduct ??= id),
     headHtml() {
-      const nonceAttr = nonce ? ` nonce="${escapeAttribute(nonce)}"` : "";
-      let html = config.styles
-        ? `<link rel="stylesheet" href="${API_PREFIX}/v1/assets/modules.css?v=${active.version}" data-vitrine>`
-        : "";
-      if (tracked) {
-        const product = early ? early.context.productId : jsonLdProduct;
-        html +=
-          `<script src="${API_PREFIX}/v1/assets/tracker.js" defer${nonceAttr} data-vitrine ` +
-          `data-page-type="${escapeAttribute(context.pageType)}"` +
-          (product ? ` data-product-id="${escapeAttribute(product)}"` : "") +
-          `></script>`;
-      }
+      let html =
+        wantsStyle && csp.style
+          ? `<link rel="stylesheet" href="${API_PREFIX}/v1/assets/modules.css?v=${active.version}"${nonceAttr} data-vitrine>`
+          : "";
+      if (early) html += tracker(early.context.productId);
       return html;
     },
+    // Only the tracker names the product: on a page that names it itself, it goes at the end,
+    // where the product is known wherever the page said it.
+    tailHtml: early ? undefined : () => tracker(pageProduct),
     plan() {
-      view ??= planHere(jsonLdProduct);
+      if (!view) view = planHere(pageProduct);
+      else if (!early && pageProduct && !view.context.productId) {
+        // The page named its product after its first slot: the slots still to come get the
+        // plan for it; exposures of both plans stand (each arm is the visitor's either way).
+        const next = planHere(pageProduct);
+        view = { ...next, exposures: mergeExposures(view.exposures, next.exposures) };
+      }
       return view.slots;
     },
     unwatched: !recorded,
@@ -201,7 +246,7 @@ async function personalize(
             : recordVisit(
                 c.env,
                 identity,
-                view?.context ?? context,
+                withProduct(view?.context ?? context, pageProduct),
                 { slots: result.applied, exposures: view?.exposures ?? [] },
                 prepared.consentAt,
                 prepared.pageViewId,
@@ -210,12 +255,28 @@ async function personalize(
         .catch(logRecordFailure),
     );
   }
-  return mark(response, previewVariant ? "preview" : mode, timing, identity, true);
+  const out = mark(response, mode, timing, identity, true);
+  if (cspBlocked) out.headers.set(CSP_HEADER, cspBlocked);
+  return refused(out);
+}
+
+function mergeExposures(a: Exposure[], b: Exposure[]): Exposure[] {
+  const seen = new Set(a.map((e) => e.experimentId));
+  return [...a, ...b.filter((e) => !seen.has(e.experimentId))];
+}
+
+/** The page's context with the product the page named, when the plan was made without it. */
+function withProduct<T extends { productId: string | null }>(
+  context: T,
+  product: string | null,
+): T {
+  return context.productId || !product ? context : { ...context, productId: product };
 }
 
 /**
  * Final headers. A page that carries any visitor-specific content or cookie is private and
- * never stored by shared caches; its length changed, so Content-Length and ETag go.
+ * never stored by shared caches; a rewritten page is not the origin's bytes, so its length,
+ * validators and byte ranges go.
  */
 function mark(
   response: Response,
@@ -232,7 +293,9 @@ function mark(
     out.headers.set("cache-control", "private, no-store");
     out.headers.delete("etag");
   }
-  if (rewritten) out.headers.delete("content-length");
+  if (rewritten)
+    for (const name of ["content-length", "last-modified", "accept-ranges"])
+      out.headers.delete(name);
   for (const cookie of identity?.setCookies ?? []) out.headers.append("set-cookie", cookie);
   return out;
 }

@@ -9,7 +9,7 @@ import { eq } from "drizzle-orm";
 import { afterEach, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { consents } from "../../../schema/index.ts";
 import demoConfig from "../../../seeds/config/demo-config.json";
-import { forgetActiveConfig, loadActiveConfig } from "../config/config-store.ts";
+import { CONFIG_POINTER, forgetActiveConfig, loadActiveConfig } from "../config/config-store.ts";
 import { createDb } from "../db/client.ts";
 import { inHoldout } from "../decide/index.ts";
 import { createPreviewToken } from "../identity/preview-token.ts";
@@ -446,8 +446,68 @@ describe("identity and consent", () => {
       "user-agent": "Mozilla/5.0 (compatible; Googlebot/2.1)",
     };
     const { res, text } = await call(productPath, { headers });
+    expect(res.headers.get("x-vitrine")).toBe("bot");
     expect(res.headers.getSetCookie().filter((c) => !c.includes("Max-Age=0"))).toEqual([]);
     expect(text).not.toContain("tracker.js");
+  });
+
+  it.each([
+    ["curl", "curl/8.5.0"],
+    ["a headless browser", "Mozilla/5.0 (X11; Linux x86_64) HeadlessChrome/130.0 Safari/537.36"],
+    ["no user agent", ""],
+  ])("says bot, not personalized, for %s with a consent cookie", async (_, ua) => {
+    // Another visitor than the shared ones: a browser's page view below adds to the profile.
+    const visitorId = freshVisitor();
+    const headers = { ...(await consenting(visitorId)), "user-agent": ua };
+    const { res, text } = await call(productPath, { headers });
+    expect(res.headers.get("x-vitrine")).toBe("bot");
+    expect(res.headers.get("server-timing")).toContain('vitrine;desc="bot"');
+    expect(text).not.toContain("tracker.js");
+    // The same cookie from a browser is personalized.
+    const browser = await call(productPath, { headers: await consenting(visitorId) });
+    expect(browser.headers.get("x-vitrine")).toBe("personalized");
+  });
+});
+
+describe("HEAD", () => {
+  // Not one of the shared visitors: a GET's page view adds to the profile.
+  const returningId = freshVisitor();
+  /** Headers as a client compares them: timings, age and cookie values (fresh ids) aside. */
+  function comparable(headers: Headers) {
+    const out: Record<string, string> = {};
+    for (const [name, value] of headers)
+      if (!["server-timing", "date", "age", "set-cookie"].includes(name)) out[name] = value;
+    const cookies = headers.getSetCookie().map((c) => c.replace(/=[^;]*/, "=*"));
+    return { ...out, "set-cookie": cookies.toSorted().join(" | ") };
+  }
+
+  it.each([
+    ["an anonymous visitor", async () => ({ "user-agent": BROWSER_UA }), "request-only"],
+    ["a consenting visitor", () => consenting(returningId), "personalized"],
+    ["a consenting newcomer", () => consenting(), "personalized"],
+    ["a bot", async () => ({ "user-agent": "curl/8.5.0" }), "bot"],
+  ])("answers %s with the headers GET gives, and no body", async (_, headersOf, mode) => {
+    // The shared copy is there for both, as it is for any page visited before.
+    await call(productPath, { headers: { "user-agent": BROWSER_UA } });
+    const get = await call(productPath, { headers: await headersOf() });
+    const head = await call(productPath, { method: "HEAD", headers: await headersOf() });
+    expect(get.headers.get("x-vitrine")).toBe(mode);
+    expect(head.status).toBe(get.status);
+    expect(comparable(head.headers)).toEqual(comparable(get.headers));
+    expect(head.headers.get("cache-control")).toBe("private, no-store");
+    expect(head.text).toBe("");
+  });
+
+  it("records no page view", async () => {
+    const visitorId = freshVisitor();
+    const object = env.VISITOR.get(env.VISITOR.idFromName(visitorId));
+    const views = async () =>
+      (await object.touchpoints()).filter((e) => e.type === "page_view").length;
+    const head = await call(productPath, { method: "HEAD", headers: await consenting(visitorId) });
+    expect(head.headers.get("x-vitrine")).toBe("personalized");
+    expect(await views()).toBe(0);
+    await call(productPath, { headers: await consenting(visitorId) });
+    await vi.waitFor(async () => expect(await views()).toBe(1), { timeout: 2_000 });
   });
 });
 
@@ -620,7 +680,12 @@ describe("safety", () => {
   });
 
   it("ignores a forged preview token and honours a signed one", async () => {
-    const token = await createPreviewToken("spontaneous-offer", Date.now() + 60_000, SECRET);
+    const token = await createPreviewToken(
+      "spontaneous-offer",
+      Number(await env.CONFIG.get(CONFIG_POINTER)),
+      Date.now() + 60_000,
+      SECRET,
+    );
     // Flip a character inside the signature (the last one may only carry padding bits).
     const at = token.length - 10;
     const forged = token.slice(0, at) + (token[at] === "A" ? "B" : "A") + token.slice(at + 1);
@@ -638,7 +703,12 @@ describe("safety", () => {
     try {
       const plain = await call(productPath);
       expect(plain.text).not.toContain('data-vt-slot="help-prompt"');
-      const token = await createPreviewToken("help-checkout", Date.now() + 60_000, SECRET);
+      const token = await createPreviewToken(
+        "help-checkout",
+        Number(await env.CONFIG.get(CONFIG_POINTER)),
+        Date.now() + 60_000,
+        SECRET,
+      );
       const preview = await call(`${productPath}?vt_preview=${token}`);
       expect(preview.text).toMatch(/data-vt-variant="help-checkout" data-vt-reason="preview"/);
     } finally {

@@ -6,8 +6,9 @@ import { buildRequestContext, type CfGeo } from "../context/request-context.ts";
 import { inHoldout, type DecisionInput } from "../decide/index.ts";
 import { detectBot } from "../identity/bots.ts";
 import { COOKIE, expiredCookie, readSignedCookies } from "../identity/cookies.ts";
-import { decodeConsent, isVoidedByWithdrawal, resolveConsent } from "../identity/consent.ts";
-import { verifyPreviewToken } from "../identity/preview-token.ts";
+import { isVoidedByWithdrawal, resolveConsent, vitrineChoiceAt } from "../identity/consent.ts";
+import { mayMintVisitorId } from "../identity/new-id-limit.ts";
+import { verifyPreviewToken, type PreviewCheck } from "../identity/preview-token.ts";
 import { resolveIdentity, type Identity } from "../identity/visitor-identity.ts";
 import type { Consent, RequestContext } from "../model/context.ts";
 import type { Profile, SessionState } from "../model/profile.ts";
@@ -18,6 +19,7 @@ import { Deadline, SKIPPED, type Lookup } from "./deadline.ts";
 import { pageViewEvent, type Shown } from "./page-view.ts";
 import type { PlannedView } from "./planned-view.ts";
 import { readProfile } from "./profile-store.ts";
+import * as clock from "../clock.ts";
 
 /**
  * One visit to one page, as both the HTML path (serve-page.ts) and the SPA decision API see
@@ -32,7 +34,8 @@ export type Lookups = {
   model: Lookup<MerchModel | null>;
   /**
    * The visitor's object says they withdrew consent after the choice this request carries (a
-   * replay of their earlier cookies): see settleVisit. Only known when the session was looked up.
+   * replay of their earlier cookies), or their id was erased: see settleVisit. Only known when
+   * the session was looked up.
    */
   withdrawn: boolean;
   /** The page as the visitor's object planned and recorded it (see Visit.pageViewId). */
@@ -52,7 +55,17 @@ export type Visit = {
   /** When the consent choice in the cookie was made, if there is one. */
   consentAt: number | null;
   identity: Identity;
+  /**
+   * The request would have minted a visitor id past the address's new-id limit: it is served
+   * without one (fail open); the SPA API answers 429.
+   */
+  newIdLimited: boolean;
+  /** The variant a valid preview token for the active config version forces (see settleVisit). */
   previewVariant: string | null;
+  /** Why the request's preview token forces nothing, for the `x-vitrine-preview` header. */
+  previewRefused: string | null;
+  /** The preview token as verified, before it is matched with the active config version. */
+  preview: PreviewCheck | null;
   /**
    * The page view's id when the visitor's object was asked to plan the page and record the
    * view in the same call: the proxy corrects that record after the page if it must.
@@ -74,7 +87,7 @@ export async function prepareVisit(
   settings: Settings,
   { pageUrl = new URL(request.url), pageView = false }: { pageUrl?: URL; pageView?: boolean } = {},
 ): Promise<Visit> {
-  const now = Date.now();
+  const now = clock.now();
   const cf = request.cf as Visit["cf"];
   const deadline = new Deadline(settings.budgetMs, now);
   // Nearly always in memory; when it is not, its load starts before anything else.
@@ -87,9 +100,12 @@ export async function prepareVisit(
   const bot = detectBot(request.headers, cf);
   const cookieHeader = request.headers.get("cookie");
   const verified = await readSignedCookies(cookieHeader, settings.cookieSecret);
-  const consent = resolveConsent(request.headers, verified.consent, now);
-  const consentAt = decodeConsent(verified.consent)?.at ?? null;
-  const identity = await resolveIdentity({
+  // Consent may come from the shop's consent manager (the config's `consent`): a config not in
+  // memory yet is awaited for it (within the deadline); without any, Vitrine's banner rules.
+  const consentConfig = (known !== undefined ? known : await active.then(configOf))?.config.consent;
+  const consent = resolveConsent(request.headers, verified.consent, now, consentConfig);
+  const consentAt = vitrineChoiceAt(verified.consent, consentConfig);
+  const resolved = await resolveIdentity({
     cookieHeader,
     verified,
     url: new URL(request.url),
@@ -98,6 +114,9 @@ export async function prepareVisit(
     isBot: bot.isBot,
     now,
   });
+  // Each new id is a Durable Object and stored page views: one per-address budget for all.
+  const newIdLimited = resolved.isNewVisitor && !(await mayMintVisitorId(env, request.headers));
+  const identity: Identity = newIdLimited ? { ...ANONYMOUS, setCookies: [] } : resolved;
   const { visitorId, sessionId } = identity;
   const enabled = known === undefined || (known !== null && known.config.enabled);
   // Profile and session only for an identified visitor who will be personalized: not with the
@@ -162,15 +181,18 @@ export async function prepareVisit(
     looked,
   ]).then(([active, profile, session, model, snapshot]): Lookups => {
     // The snapshot carries the visitor's withdrawal, so this costs no extra call.
+    // An erased id stays erased, whatever consent the request carries (see VisitorSession.erase).
     const withdrawn =
-      snapshot.ok && isVoidedByWithdrawal(consentAt, snapshot.value.consentWithdrawnAt);
+      snapshot.ok &&
+      (snapshot.value.erased === true ||
+        isVoidedByWithdrawal(consentAt, snapshot.value.consentWithdrawnAt));
     const planned = snapshot.ok ? (snapshot.value.planned ?? null) : null;
     return withdrawn
       ? { active, profile: SKIPPED, session: SKIPPED, model, withdrawn, planned: null }
       : { active, profile, session, model, withdrawn, planned };
   });
 
-  const previewVariant = token ? await verifyPreviewToken(token, now, settings.cookieSecret) : null;
+  const preview = token ? await verifyPreviewToken(token, now, settings.cookieSecret) : null;
   return {
     url: pageUrl,
     cf,
@@ -179,12 +201,17 @@ export async function prepareVisit(
     consent,
     consentAt,
     identity,
-    previewVariant,
+    newIdLimited,
+    previewVariant: null,
+    previewRefused: null,
+    preview,
     pageViewId,
     seen,
     lookups,
   };
 }
+
+const configOf = (r: Lookup<ActiveConfig | null>): ActiveConfig | null => (r.ok ? r.value : null);
 
 /** The page and request context under a config's URL rules (see SeenPage). */
 export function seePage(
@@ -205,19 +232,38 @@ export function seePage(
  * the browser sent are expired, as for a tampered consent cookie.
  */
 export function settleVisit(visit: Visit, lookups: Lookups): Visit {
-  if (!lookups.withdrawn) return visit;
+  const previewed = { ...visit, ...settlePreview(visit.preview, lookups.active) };
+  if (!lookups.withdrawn) return previewed;
   return {
-    ...visit,
+    ...previewed,
     pageViewId: null,
     consent: { personalization: false, analytics: false, source: "default" },
     identity: {
-      visitorId: null,
-      sessionId: null,
-      isNewVisitor: false,
-      isNewSession: false,
+      ...ANONYMOUS,
       setCookies: [COOKIE.visitor, COOKIE.session].map((name) => expiredCookie(name, visit.url)),
     },
   };
+}
+
+const ANONYMOUS = { visitorId: null, sessionId: null, isNewVisitor: false, isNewSession: false };
+
+/**
+ * A preview token forces its variant only under the config version it was made for: once
+ * another version is active, the variant may mean something else or nothing at all.
+ */
+function settlePreview(
+  preview: PreviewCheck | null,
+  active: Lookup<ActiveConfig | null>,
+): Pick<Visit, "previewVariant" | "previewRefused"> {
+  if (!preview) return { previewVariant: null, previewRefused: null };
+  if (!preview.ok) return { previewVariant: null, previewRefused: preview.reason };
+  const version = active.ok ? (active.value?.version ?? null) : null;
+  if (version !== preview.configVersion)
+    return {
+      previewVariant: null,
+      previewRefused: `config-version; token=${preview.configVersion}; active=${version ?? "none"}`,
+    };
+  return { previewVariant: preview.variantId, previewRefused: null };
 }
 
 /**

@@ -94,6 +94,8 @@ export function responseCacheability(
   if (status !== 200) return { cacheable: false, reason: "status" };
   if (!isHtml(headers.get("content-type"))) return { cacheable: false, reason: "not-html" };
   if (headers.has("set-cookie")) return { cacheable: false, reason: "set-cookie" };
+  // Gzip and brotli arrive decoded (headers.ts); any other encoding is bytes Vitrine cannot read.
+  if (headers.has("content-encoding")) return { cacheable: false, reason: "encoded" };
   // The shared key is the URL alone: a page that varies on any request header but the
   // encoding (language, user agent, cookie...) would be served to visitors it was not made for.
   const vary = (headers.get("vary") ?? "").toLowerCase();

@@ -1,5 +1,11 @@
 import type { Settings } from "../settings.ts";
-import { LOOP_HEADER, originRequestHeaders, rewriteLocation, withoutHopByHop } from "./headers.ts";
+import {
+  decodedResponseHeaders,
+  LOOP_HEADER,
+  originRequestHeaders,
+  rewriteLocation,
+  withoutHopByHop,
+} from "./headers.ts";
 
 /** Thrown when a request arrives already marked by Vitrine: the route points back at itself. */
 export class LoopDetectedError extends Error {}
@@ -15,7 +21,9 @@ export class OriginTimeoutError extends OriginUnavailableError {}
 
 /**
  * Forwards one request to the configured origin and returns its response as it streams:
- * body untouched, hop-by-hop headers removed, own-host redirects kept on the public host.
+ * body untouched, hop-by-hop headers removed, own-host redirects kept on the public host (as
+ * a relative Location, so the request's Host header never picks it), Vitrine's preview token
+ * kept from the origin.
  * Waiting for the response headers is bounded by the origin timeout; the body is not, since a
  * large page may legitimately take long to stream.
  */
@@ -26,7 +34,7 @@ export async function forwardToOrigin(request: Request, settings: Settings): Pro
   // `//evil.example/x` pick the host, so the configured origin is copied and edited instead.
   const target = new URL(settings.origin);
   target.pathname = publicUrl.pathname;
-  target.search = publicUrl.search;
+  target.search = withoutPreviewToken(publicUrl.search);
   const headers = originRequestHeaders(request.headers, {
     ip: request.headers.get("cf-connecting-ip"),
     host: publicUrl.host,
@@ -66,14 +74,53 @@ export async function forwardToOrigin(request: Request, settings: Settings): Pro
   } finally {
     clearTimeout(timer);
   }
-  const responseHeaders = withoutHopByHop(upstream.headers);
-  const location = upstream.headers.get("location");
-  if (location) {
-    responseHeaders.set("location", rewriteLocation(location, settings.origin, publicUrl));
+  const responseHeaders = decodedResponseHeaders(withoutHopByHop(upstream.headers));
+  // URLs the visitor's browser follows name the public host, never the origin's own.
+  for (const name of ["location", "content-location"]) {
+    const value = upstream.headers.get(name);
+    if (value)
+      responseHeaders.set(
+        name,
+        onThisHost(rewriteLocation(value, settings.origin, publicUrl), publicUrl),
+      );
   }
   return new Response(upstream.body, {
     status: upstream.status,
     statusText: upstream.statusText,
     headers: responseHeaders,
   });
+}
+
+/**
+ * A URL on the host the request arrived on, as a path: the Host header is the client's to
+ * choose, and a redirect naming it could send visitors (or a cached copy) to another site.
+ * Same host and scheme only: a redirect to https (say) stays absolute, or it would loop.
+ */
+function onThisHost(location: string, publicUrl: URL): string {
+  let target: URL;
+  try {
+    target = new URL(location);
+  } catch {
+    return location; // already relative (or not a URL Vitrine can read)
+  }
+  if (target.origin !== publicUrl.origin) return location;
+  const path = target.pathname + target.search + target.hash;
+  // `//other.example/` would be another site once it is a Location.
+  return /^\/[/\\]/.test(path) ? location : path;
+}
+
+/** The query without `vt_preview` (Vitrine's own, never the origin's), bytes otherwise kept. */
+export function withoutPreviewToken(search: string): string {
+  const pairs = search.replace(/^\?/, "").split("&");
+  const kept = pairs.filter((pair) => {
+    const name = pair.split("=")[0]!;
+    let decoded = name;
+    try {
+      decoded = decodeURIComponent(name.replace(/\+/g, " "));
+    } catch {
+      // A malformed escape is not our parameter.
+    }
+    return pair !== "" && decoded !== "vt_preview";
+  });
+  return kept.length ? `?${kept.join("&")}` : "";
 }

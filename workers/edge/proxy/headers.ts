@@ -46,7 +46,58 @@ export function originRequestHeaders(incoming: Headers, client: ClientInfo): Hea
   const forwardedFor = client.ip ? `for=${quoteForwardedNode(client.ip)};` : "";
   out.set("forwarded", `${forwardedFor}host="${client.host}";proto=${client.proto}`);
   out.set(LOOP_HEADER, "1");
+  // Only the encodings the runtime decodes (see decodedResponseHeaders): the page must reach the
+  // rewriter and the shared copy as text, whatever the visitor's browser accepts.
+  out.set("accept-encoding", RUNTIME_DECODED.join(", "));
   return out;
+}
+
+/** Encodings the Workers runtime's fetch decodes transparently, keeping the origin's header. */
+const RUNTIME_DECODED = ["gzip", "br"];
+
+/**
+ * The origin response's headers for the body the Worker reads: fetch has already decoded a
+ * gzip or brotli body but kept Content-Encoding and the encoded Content-Length, which would
+ * make the runtime encode it again (gzip inside gzip) and the Cache API store it encoded. The
+ * page is handled, stored and served as identity; the runtime compresses it for each visitor.
+ */
+export function decodedResponseHeaders(headers: Headers): Headers {
+  const encoding = (headers.get("content-encoding") ?? "").trim().toLowerCase();
+  if (!RUNTIME_DECODED.includes(encoding)) return headers;
+  headers.delete("content-encoding");
+  headers.delete("content-length");
+  return headers;
+}
+
+/** Request headers that ask for part of a page, or only for a change since a copy. */
+const PARTIAL_OR_CONDITIONAL = [
+  "if-none-match",
+  "if-modified-since",
+  "if-match",
+  "if-unmodified-since",
+  "if-range",
+];
+
+/**
+ * Headers for an origin request that must return the full page: the visitor's validators
+ * name the copy they hold, which may be a personalized one the origin never made (a 304 or
+ * its ETag would then be wrong), and the shared copy is always complete. Vitrine answers the
+ * conditional itself when it passes the page untouched (see conditional.ts). Range goes too
+ * when the request is for a page, which may be personalized; media keeps its ranges.
+ */
+export function fullPageRequestHeaders(incoming: Headers): Headers {
+  const out = new Headers(incoming);
+  for (const name of PARTIAL_OR_CONDITIONAL) out.delete(name);
+  if (wantsPage(incoming)) out.delete("range");
+  return out;
+}
+
+/** A request a browser makes for a document (navigation, frame), or one that says nothing. */
+export function wantsPage(headers: Headers): boolean {
+  const dest = headers.get("sec-fetch-dest");
+  if (dest) return ["document", "iframe", "frame", "empty"].includes(dest.toLowerCase());
+  const accept = (headers.get("accept") ?? "").toLowerCase();
+  return accept === "" || accept.includes("html") || accept.trim() === "*/*";
 }
 
 // IPv6 nodes must be quoted and bracketed in Forwarded (RFC 7239 §6).

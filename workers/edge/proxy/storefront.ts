@@ -7,6 +7,8 @@ import {
   type Freshness,
 } from "./cache-policy.ts";
 import { forwardToOrigin, OriginUnavailableError } from "./forward.ts";
+import { fullPageRequestHeaders } from "./headers.ts";
+import * as clock from "../clock.ts";
 
 /** How the page was obtained; reported in Server-Timing and the x-vitrine-cache header. */
 export type CacheOutcome = "hit" | "stale" | "stale-if-error" | "miss" | "bypass";
@@ -36,10 +38,15 @@ export async function fetchStorefront(
   request: Request,
   settings: Settings,
   background: Background,
-  now = Date.now(),
+  now = clock.now(),
 ): Promise<StorefrontPage> {
   if (!requestCacheability(request.method, request.headers).cacheable) {
-    return timed("bypass", () => forwardToOrigin(request, settings));
+    return timed("bypass", () =>
+      forwardToOrigin(
+        new Request(request, { headers: fullPageRequestHeaders(request.headers) }),
+        settings,
+      ),
+    );
   }
   const cache = await caches.open(CACHE_NAME);
   const key = new Request(normalizedCacheUrl(new URL(request.url)).toString(), { method: "GET" });
@@ -116,7 +123,7 @@ function store(response: Response, cache: Cache, key: Request, background: Backg
   if (!policy.cacheable || !response.body) return response;
   const [forVisitor, forCache] = response.body.tee();
   const headers = new Headers(response.headers);
-  headers.set(STORED_AT, String(Date.now()));
+  headers.set(STORED_AT, String(clock.now()));
   headers.set(FRESHNESS, JSON.stringify(freshnessOf(policy)));
   headers.set(ORIGIN_CACHE_CONTROL, response.headers.get("cache-control") ?? "");
   // The Cache API evicts at max-age, so keep the copy as long as any stale use is allowed.
@@ -138,6 +145,8 @@ function freshnessOf(f: Freshness): Freshness {
 }
 
 function readMeta(stored: Response): { storedAt: number; freshness: Freshness } | null {
+  // Copies are stored decoded (proxy/headers.ts): an encoded one is unusable, and replaced.
+  if (stored.headers.has("content-encoding")) return null;
   try {
     const storedAt = Number(stored.headers.get(STORED_AT));
     const freshness = JSON.parse(stored.headers.get(FRESHNESS) ?? "null") as Freshness | null;
@@ -160,10 +169,11 @@ function served(stored: Response, request: Request): Response {
 /**
  * The origin request for a copy that may be shared: a GET of the cache key's URL. What the key
  * leaves out (marketing parameters, the preview token) never reaches the origin, so a page the
- * origin renders from them cannot be stored for visitors who did not send them.
+ * origin renders from them cannot be stored for visitors who did not send them; nor do the
+ * visitor's validators or range, so the copy is always the full page.
  */
 function sharedCopyRequest(request: Request, key: Request): Request {
-  return new Request(key.url, { method: "GET", headers: request.headers });
+  return new Request(key.url, { method: "GET", headers: fullPageRequestHeaders(request.headers) });
 }
 
 function withoutBody(response: Response): Response {

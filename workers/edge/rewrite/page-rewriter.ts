@@ -1,4 +1,10 @@
-/** What to do at one slot, already rendered to safe HTML by the decision engine. */
+import { MICRODATA_PRODUCT_ID, productIdFromMicrodata } from "../context/microdata.ts";
+import { sanitizeModule, slotTargetProblem } from "./sanitize-module.ts";
+
+/**
+ * What to do at one slot, rendered by the decision engine; module markup is sanitized again
+ * here before it goes into the page (sanitize-module.ts).
+ */
 export type SlotAction =
   "replace" | "append" | "prepend" | "before" | "after" | "remove" | "setAttribute";
 
@@ -7,6 +13,8 @@ export type RenderedSlot = {
   action: SlotAction;
   html: string;
   attribute?: { name: string; value: string };
+  /** Hosts the module's absolute links may point to (see decide/render.ts). */
+  hosts?: string[];
   variantId: string;
   reason: string;
 };
@@ -16,13 +24,8 @@ export type SlotSelector = { slotId: string; selector: string };
 export type PageRewrite = {
   /** Slot selectors from the active config; HTMLRewriter needs them before the page starts. */
   selectors: SlotSelector[];
-  /**
-   * Tags for the end of <head> (stylesheet, tracker). Asked for when <head> opens and appended
-   * there, or when </head> is reached if `headAfterJsonLd` (they name the product the JSON-LD
-   * in <head> gives).
-   */
+  /** Tags for the end of <head> (stylesheet, tracker): asked for before the page starts. */
   headHtml(): string;
-  headAfterJsonLd?: boolean;
   /**
    * Receives each complete JSON-LD block in <head>/<body>, in document order, until it returns
    * true (it has what it needs): later blocks are then not even buffered. Absent: the page's
@@ -30,9 +33,21 @@ export type PageRewrite = {
    */
   onJsonLd?: (text: string) => boolean | void;
   /**
-   * Computes the slots once, at the first slot's element: the JSON-LD before it is read by
-   * then. Synchronous on purpose: every lookup is done before the page starts, so no handler
-   * ever suspends the stream.
+   * Receives the product id the page's microdata gives (see context/microdata.ts), once, as
+   * soon as it is read. Absent: microdata is not watched.
+   */
+  onMicrodataProductId?: (id: string) => void;
+  /**
+   * Tags for the end of <body> (the tracker of a page whose product is learnt from the page
+   * itself, which is known by then wherever the page says it); at the document's end when the
+   * page has no </body>.
+   */
+  tailHtml?(): string;
+  /**
+   * The slots, asked for at each slot's element: the JSON-LD and microdata before it are read
+   * by then (the caller plans once, and once more when the page names its product later).
+   * Synchronous on purpose: every lookup is done before the page starts, so no handler ever
+   * suspends the stream.
    */
   plan(): Map<string, RenderedSlot>;
   /**
@@ -66,47 +81,33 @@ export function rewritePage(
   const applied: RenderedSlot[] = [];
   const errors: string[] = [];
   const seen = new Set<string>();
-  let planned: Map<string, RenderedSlot> | null = null;
+  let planFailed = false;
   const plan = (): Map<string, RenderedSlot> => {
-    if (planned) return planned;
+    if (planFailed) return new Map();
     try {
-      planned = rewrite.plan();
+      return rewrite.plan();
     } catch (err) {
       errors.push(`plan: ${String(err)}`);
-      planned = new Map();
+      planFailed = true;
+      return new Map();
     }
-    return planned;
   };
   // Every handler called is a trip from the parser into JS (the isolate lock, a turn of the
   // event loop) that also cuts the output into one more piece: only what this page needs is
   // registered.
   let rewriter = new HTMLRewriter();
-  const headHtml = () => {
-    try {
-      return rewrite.headHtml();
-    } catch (err) {
-      errors.push(`head: ${String(err)}`);
-      return "";
-    }
-  };
-  if (rewrite.headAfterJsonLd) {
+  let headTags = "";
+  try {
+    headTags = rewrite.headHtml();
+  } catch (err) {
+    errors.push(`head: ${String(err)}`);
+  }
+  if (headTags)
     rewriter = rewriter.on("head", {
       element(head) {
-        head.onEndTag((end) => {
-          const html = headHtml();
-          if (html) end.before(html, { html: true });
-        });
+        head.append(headTags, { html: true });
       },
     });
-  } else {
-    const html = headHtml();
-    if (html)
-      rewriter = rewriter.on("head", {
-        element(head) {
-          head.append(html, { html: true });
-        },
-      });
-  }
 
   const onJsonLd = rewrite.onJsonLd;
   if (onJsonLd) {
@@ -129,19 +130,100 @@ export function rewritePage(
     });
   }
 
+  const onMicrodata = rewrite.onMicrodataProductId;
+  if (onMicrodata) {
+    let found = false;
+    const take = (value: string | null) => {
+      const id = productIdFromMicrodata(value);
+      if (found || !id) return;
+      found = true;
+      try {
+        onMicrodata(id);
+      } catch (err) {
+        errors.push(`microdata: ${String(err)}`);
+      }
+    };
+    for (const selector of MICRODATA_PRODUCT_ID) {
+      let text: string | null = null;
+      rewriter = rewriter.on(selector, {
+        element(el) {
+          if (found) return;
+          const content = el.getAttribute("content");
+          if (content !== null || el.removed) return take(content);
+          text = "";
+          try {
+            el.onEndTag(() => {
+              take(text);
+              text = null;
+            });
+          } catch {
+            // A void element without `content` names nothing.
+            text = null;
+          }
+        },
+        text(chunk) {
+          if (text !== null && text.length < 1024) text += chunk.text;
+        },
+      });
+    }
+  }
+
+  const tailHtml = rewrite.tailHtml;
+  if (tailHtml) {
+    let placed = false;
+    const tail = () => {
+      placed = true;
+      try {
+        return tailHtml();
+      } catch (err) {
+        errors.push(`tail: ${String(err)}`);
+        return "";
+      }
+    };
+    rewriter = rewriter
+      .on("body", {
+        element(body) {
+          body.onEndTag((end) => {
+            if (placed) return;
+            const html = tail();
+            if (html) end.before(html, { html: true });
+          });
+        },
+      })
+      .onDocument({
+        end(end) {
+          if (placed) return;
+          const html = tail();
+          if (html) end.append(html, { html: true });
+        },
+      });
+  }
+
   for (const { slotId, selector } of rewrite.selectors) {
     rewriter = rewriter.on(selector, {
       element(el) {
         // A slot is filled once, at its first match: a module must not repeat down the page.
         if (seen.has(slotId)) return;
         seen.add(slotId);
+        const fail = (err: unknown) => void errors.push(`slot ${slotId}: ${String(err)}`);
         try {
           const slot = plan().get(slotId);
           if (!slot) return;
-          applySlot(el, slot);
-          applied.push(slot);
+          const refused = slotTargetProblem(el.tagName, el.namespaceURI, slot.attribute?.name);
+          if (refused) return fail(refused);
+          const apply = (html: string | null) => {
+            if (html === null) return fail("module markup refused by the sanitizer");
+            applySlot(el, slot, html);
+            applied.push(slot);
+          };
+          if (!hasMarkup(slot)) return apply("");
+          // Sanitized once per distinct module: a repeat goes on at once; a new one suspends
+          // the stream only for the time HTMLRewriter takes over the module itself.
+          const html = sanitizeModule(slot.html, slot.hosts ?? []);
+          if (!(html instanceof Promise)) return apply(html);
+          return html.then(apply, fail);
         } catch (err) {
-          errors.push(`slot ${slotId}: ${String(err)}`);
+          fail(err);
         }
       },
     });
@@ -275,7 +357,11 @@ function reader(body: ReadableStream<Uint8Array>): {
   };
 }
 
-function applySlot(el: Element, slot: RenderedSlot): void {
+const hasMarkup = (slot: RenderedSlot) =>
+  slot.action !== "remove" && slot.action !== "setAttribute";
+
+/** Applies a slot; `html` is its module markup, already sanitized. */
+function applySlot(el: Element, slot: RenderedSlot, html: string): void {
   if (slot.action === "remove") {
     el.remove();
     return;
@@ -290,23 +376,23 @@ function applySlot(el: Element, slot: RenderedSlot): void {
   const options = { html: true };
   if (slot.action === "replace") {
     // The slot's own element stays (the shop's layout depends on it) and carries the marks.
-    el.setInnerContent(slot.html, options);
+    el.setInnerContent(html, options);
     markElement(el, slot);
     return;
   }
-  const html = wrap(slot);
+  const module = wrap(slot, html);
   switch (slot.action) {
     case "append":
-      el.append(html, options);
+      el.append(module, options);
       return;
     case "prepend":
-      el.prepend(html, options);
+      el.prepend(module, options);
       return;
     case "before":
-      el.before(html, options);
+      el.before(module, options);
       return;
     case "after":
-      el.after(html, options);
+      el.after(module, options);
       return;
   }
 }
@@ -318,11 +404,11 @@ function markElement(el: Element, slot: RenderedSlot): void {
 }
 
 /** Injected markup says what it is and why, for the tracker, QA and curious shop owners. */
-function wrap(slot: RenderedSlot): string {
+function wrap(slot: RenderedSlot, html: string): string {
   return (
     `<div class="vt-module" data-vt-slot="${escapeAttribute(slot.slotId)}" ` +
     `data-vt-variant="${escapeAttribute(slot.variantId)}" data-vt-reason="${escapeAttribute(slot.reason)}">` +
-    `${slot.html}</div>`
+    `${html}</div>`
   );
 }
 

@@ -128,29 +128,69 @@ describe("rewritePage", () => {
     await reader.cancel("done");
   });
 
-  it("asks for the head tags when <head> opens, or at </head> when they wait for its JSON-LD", async () => {
+  it("asks for the head tags when <head> opens, and for the tail tags at </body>, after the page named its product", async () => {
     const page =
       '<html><head><script type="application/ld+json">{"sku":"a"}</script></head>' +
-      '<body><div id="top"></div></body></html>';
-    for (const headAfterJsonLd of [false, true]) {
-      const order: string[] = [];
+      '<body><div id="top"></div><script type="application/ld+json">{"sku":"b"}</script></body></html>';
+    const order: string[] = [];
+    const { response } = rewritePage(new Response(page), {
+      ...rewrite(),
+      headHtml: () => {
+        order.push("head");
+        return '<meta name="vt">';
+      },
+      tailHtml: () => {
+        order.push("tail");
+        return '<script src="/t.js"></script>';
+      },
+      onJsonLd: (text) => void order.push(`json-ld ${text}`),
+    });
+    const text = await response.text();
+    expect(text).toContain(
+      '<head><script type="application/ld+json">{"sku":"a"}</script><meta name="vt"></head>',
+    );
+    expect(text).toMatch(
+      /\{"sku":"b"\}<\/script><script src="\/t\.js"><\/script><\/body><\/html>$/,
+    );
+    expect(order).toEqual(["head", 'json-ld {"sku":"a"}', 'json-ld {"sku":"b"}', "tail"]);
+  });
+
+  it("puts the tail tags at the document's end when the page has no </body>", async () => {
+    const { response } = rewritePage(new Response("<p>no body end tag"), {
+      ...rewrite(),
+      tailHtml: () => "<i>tail</i>",
+    });
+    expect(await response.text()).toBe("<p>no body end tag<i>tail</i>");
+  });
+
+  it("hears the product id of the page's microdata once, from a content attribute or the text", async () => {
+    const cases: [string, string | null][] = [
+      [
+        '<div itemscope itemtype="https://schema.org/Product"><meta itemprop="sku" content="m-1"><span itemprop="sku">m-2</span></div>',
+        "m-1",
+      ],
+      [
+        '<div itemscope itemtype="http://schema.org/Product"><p itemprop="productID"> m-<b>3</b> </p></div>',
+        "m-3",
+      ],
+      // Outside a Product scope a sku names something else.
+      [
+        '<div itemscope itemtype="https://schema.org/Offer"><span itemprop="sku">o-1</span></div>',
+        null,
+      ],
+      [
+        '<div itemscope itemtype="https://schema.org/Product"><span itemprop="sku">  </span></div>',
+        null,
+      ],
+    ];
+    for (const [page, expected] of cases) {
+      const heard: string[] = [];
       const { response } = rewritePage(new Response(page), {
         ...rewrite(),
-        headAfterJsonLd,
-        headHtml: () => {
-          order.push("head");
-          return '<meta name="vt">';
-        },
-        onJsonLd: (text) => {
-          order.push(`json-ld ${text}`);
-          return true;
-        },
+        onMicrodataProductId: (id) => void heard.push(id),
       });
-      // Either way the tags end <head>.
-      expect(await response.text()).toContain('{"sku":"a"}</script><meta name="vt"></head>');
-      expect(order).toEqual(
-        headAfterJsonLd ? ['json-ld {"sku":"a"}', "head"] : ["head", 'json-ld {"sku":"a"}'],
-      );
+      expect(await response.text(), page).toBe(page);
+      expect(heard, page).toEqual(expected ? [expected] : []);
     }
   });
 

@@ -1,22 +1,33 @@
+import * as clock from "../clock.ts";
 import { settingsOf } from "../settings.ts";
 import { publishRankings } from "./publish-rankings.ts";
+import { pullCatalogFeed } from "./pull-catalog.ts";
 import { recomputeSegments } from "./recompute-segments.ts";
 import { enforceEventRetention } from "./retention.ts";
 import { trainRecommendations } from "./train-recommendations.ts";
 
-type Job = (env: Env, controller: ScheduledController) => Promise<unknown>;
+/** A job gets the time the cron was scheduled for, as the clock reads it. */
+type Job = (env: Env, at: number) => Promise<unknown>;
 
 /** Cron expression (exactly as in wrangler.toml) -> the jobs it runs. */
 export const JOBS: Record<string, Job[]> = {
   // Rankings and the incremental trainer (each run folds in at most a bounded batch of events).
   "*/15 * * * *": [
-    (env, c) => publishRankings(env, settingsOf(env), c.scheduledTime),
-    (env, c) => trainRecommendations(env, settingsOf(env), c.scheduledTime),
+    (env, at) => publishRankings(env, settingsOf(env), at),
+    (env, at) => trainRecommendations(env, settingsOf(env), at),
+  ],
+  // Hourly: the shop's feed, then rankings at once, so a product gone out of stock or removed
+  // leaves the modules without waiting for the next quarter hour.
+  "5 * * * *": [
+    async (env, at) => {
+      const pulled = await pullCatalogFeed(env, settingsOf(env), at);
+      if (!pulled.skipped) await publishRankings(env, settingsOf(env), at);
+    },
   ],
   // Nightly: retention, then segments over the whole buyer population.
   "30 3 * * *": [
-    (env, c) => enforceEventRetention(settingsOf(env), c.scheduledTime),
-    (env, c) => recomputeSegments(settingsOf(env), c.scheduledTime),
+    (env, at) => enforceEventRetention(settingsOf(env), at),
+    (env, at) => recomputeSegments(settingsOf(env), at),
   ],
 };
 
@@ -32,7 +43,8 @@ export async function scheduled(
     return;
   }
   // One failing job must not stop the others; the failures still fail the invocation.
-  const results = await Promise.allSettled(jobs.map((job) => job(env, controller)));
+  const at = clock.fromPlatform(controller.scheduledTime);
+  const results = await Promise.allSettled(jobs.map((job) => job(env, at)));
   const failed = results.filter((r) => r.status === "rejected");
   if (failed.length)
     throw new AggregateError(

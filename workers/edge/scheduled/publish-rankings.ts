@@ -1,30 +1,39 @@
-import { and, desc, gte, inArray, isNotNull, max, sql } from "drizzle-orm";
+import { and, desc, gte, inArray, isNotNull, isNull, max, sql } from "drizzle-orm";
 import { events, orderLines, orders, products, trainingRuns } from "../../../schema/index.ts";
 import { createDb } from "../db/client.ts";
 import type { Settings } from "../settings.ts";
 import type { MerchModel } from "../catalog/lists.ts";
 import type { CatalogItem } from "../model/catalog.ts";
-import { buildRankings, type ActivityBucket } from "./rankings.ts";
+import { buildRankings, rankingWarnings, type ActivityBucket } from "./rankings.ts";
+import { DEGRADED } from "./run-warnings.ts";
+import * as clock from "../clock.ts";
 
 /** KV keys of the published rankings: immutable versions plus one pointer that flips. */
 export const RANKINGS_POINTER = "rankings:current";
 export const rankingsKey = (version: string) => `rankings:v:${version}`;
 
 const DAY_MS = 24 * 3600 * 1000;
-const SALES_WINDOW_MS = 30 * DAY_MS;
+const SALES_WINDOW_DAYS = 30;
+const SALES_WINDOW_MS = SALES_WINDOW_DAYS * DAY_MS;
 const TRENDING_DAYS = 14;
 
-/** Shop URL of a product page; the demo shop's rule, overridable once catalogs carry URLs. */
-export const productPath = (slug: string) => `/p/${encodeURIComponent(slug)}`;
+/**
+ * Where a product's card links: the shop's own URL from its catalog feed; products without
+ * one (the seeded demo catalog) follow the demo shop's `/p/:slug` rule.
+ */
+export const productUrl = (p: { url: string | null; slug: string }) =>
+  p.url ?? `/p/${encodeURIComponent(p.slug)}`;
 
 /**
  * Recomputes rankings from Turso and publishes them to KV: the versioned value is written
- * first, then the pointer, so readers never see a half-written model. The run is recorded.
+ * first, then the pointer, so readers never see a half-written model. The run is recorded:
+ * `degraded`, with its warnings in the metrics, when the rankings leave modules empty (e.g.
+ * nothing sold in the sales window, so every bestseller list is empty).
  */
 export async function publishRankings(
   env: Pick<Env, "MODELS">,
   settings: Settings,
-  now = Date.now(),
+  now = clock.now(),
 ): Promise<MerchModel> {
   const db = createDb(settings);
   const runId = `rankings-${now}`;
@@ -37,7 +46,8 @@ export async function publishRankings(
   });
   try {
     const [catalog, sales] = await Promise.all([
-      db.select().from(products),
+      // Products a feed removed are hidden: never in a list again.
+      db.select().from(products).where(isNull(products.hiddenAt)),
       db
         .select({
           productId: orderLines.productId,
@@ -61,7 +71,7 @@ export async function publishRankings(
       items[p.id] = {
         id: p.id,
         name: p.name,
-        url: productPath(p.slug),
+        url: productUrl(p),
         imageUrl: p.imageUrl,
         priceCents: p.priceCents,
         currency: p.currency,
@@ -76,16 +86,25 @@ export async function publishRankings(
     const published: MerchModel = { ...rankings, version, generatedAt: now, items };
     await env.MODELS.put(rankingsKey(version), JSON.stringify(published));
     await env.MODELS.put(RANKINGS_POINTER, version);
+    const warnings = rankingWarnings(rankings, {
+      products: catalog.length,
+      soldProducts: sales.length,
+      windowDays: SALES_WINDOW_DAYS,
+    });
+    if (warnings.length)
+      console.warn(JSON.stringify({ msg: "rankings published degraded", version, warnings }));
     await db
       .update(trainingRuns)
       .set({
-        status: "succeeded",
-        finishedAt: Date.now(),
+        status: warnings.length ? DEGRADED : "succeeded",
+        finishedAt: clock.now(),
         modelVersion: version,
         metrics: {
           products: catalog.length,
           productsSold: sales.length,
+          bestsellers: rankings.bestsellers.length,
           trending: rankings.trending?.length ?? 0,
+          ...(warnings.length ? { warnings } : {}),
         },
       })
       .where(sql`${trainingRuns.id} = ${runId}`);
@@ -93,7 +112,7 @@ export async function publishRankings(
   } catch (err) {
     await db
       .update(trainingRuns)
-      .set({ status: "failed", finishedAt: Date.now(), error: String(err) })
+      .set({ status: "failed", finishedAt: clock.now(), error: String(err) })
       .where(sql`${trainingRuns.id} = ${runId}`)
       .catch(() => undefined);
     throw err;

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { buildRankings, shrunkRating, trendingScores, type ProductStats } from "./rankings.ts";
+import {
+  buildRankings,
+  rankingWarnings,
+  shrunkRating,
+  trendingScores,
+  type ProductStats,
+} from "./rankings.ts";
 
 const p = (
   id: string,
@@ -85,5 +91,38 @@ describe("trendingScores", () => {
       [day("a", 0, 1), day("b", 0, 50), day("c", 0, 9)],
     );
     expect(r.trending).toEqual(["c", "a"]);
+  });
+});
+
+describe("rankingWarnings", () => {
+  const catalog = [p("a", "watches", 4.5, 10), p("b", "shoes", 4.0, 3, 0)];
+  const counts = (soldProducts: number) => ({ products: 2, soldProducts, windowDays: 30 });
+
+  it("has none when bestsellers and top rated lists have products", () => {
+    const sales = [{ productId: "a", units: 2 }];
+    expect(rankingWarnings(buildRankings(catalog, sales), counts(1))).toEqual([]);
+  });
+
+  it("says so when nothing sold in the window: every bestseller list is empty", () => {
+    expect(rankingWarnings(buildRankings(catalog, []), counts(0))).toEqual([
+      "no products sold in the last 30 days",
+    ]);
+  });
+
+  it("tells sales of out-of-stock products only apart from no sales at all", () => {
+    const sales = [{ productId: "b", units: 5 }];
+    expect(rankingWarnings(buildRankings(catalog, sales), counts(1))).toEqual([
+      "no bestsellers: every product sold in the last 30 days is out of stock",
+    ]);
+  });
+
+  it("flags an empty catalog and a catalog without rated products in stock", () => {
+    expect(rankingWarnings(buildRankings([], []), { ...counts(0), products: 0 })).toEqual([
+      "the catalog has no products",
+    ]);
+    const unrated = [p("a", "watches", 0, 0)];
+    expect(
+      rankingWarnings(buildRankings(unrated, [{ productId: "a", units: 1 }]), counts(1)),
+    ).toEqual(["no rated product in stock"]);
   });
 });

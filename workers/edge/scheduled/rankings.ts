@@ -122,3 +122,24 @@ export function trendingScores(
   }
   return out;
 }
+
+/**
+ * What makes a published ranking degenerate: modules fed by it show nothing (bestseller lists
+ * disappear without a word). Empty: the rankings are fine. `soldProducts` counts the products
+ * with units in the sales window, in stock or not; `windowDays` is that window.
+ */
+export function rankingWarnings(
+  rankings: Rankings,
+  counts: { products: number; soldProducts: number; windowDays: number },
+): string[] {
+  if (counts.products === 0) return ["the catalog has no products"];
+  const warnings: string[] = [];
+  if (counts.soldProducts === 0)
+    warnings.push(`no products sold in the last ${counts.windowDays} days`);
+  else if (rankings.bestsellers.length === 0)
+    warnings.push(
+      `no bestsellers: every product sold in the last ${counts.windowDays} days is out of stock`,
+    );
+  if (rankings.topRated.length === 0) warnings.push("no rated product in stock");
+  return warnings;
+}

@@ -3,6 +3,7 @@ import { customers, identities, orders, segments, visitors } from "../../../sche
 import { createDb } from "../db/client.ts";
 import type { Settings } from "../settings.ts";
 import { computeSegments, type Buyer } from "./segments.ts";
+import * as clock from "../clock.ts";
 
 const CHUNK = 100;
 
@@ -13,7 +14,7 @@ const CHUNK = 100;
  */
 export async function recomputeSegments(
   settings: Settings,
-  now = Date.now(),
+  now = clock.now(),
 ): Promise<{ buyers: number }> {
   const db = createDb(settings);
   const subject = sql<string>`coalesce(${orders.customerId}, ${orders.visitorId})`;

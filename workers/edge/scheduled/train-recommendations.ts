@@ -6,18 +6,26 @@ import {
   jobState,
   products,
   trainingRuns,
+  visitors,
 } from "../../../schema/index.ts";
 import { createDb, type Db } from "../db/client.ts";
 import { encodeModel, DEFAULT_SHARD_BYTES } from "../recommend/codec.ts";
 import {
-  accumulate,
   addCounts,
   COOCCURRENCE_DEFAULTS,
+  decayWeight,
   emptyCounts,
   lookbackMs,
   type CooccurrenceOptions,
   type Counts,
 } from "../recommend/cooccurrence.ts";
+import {
+  cappedCounts,
+  CONTRIBUTION_CAPS,
+  coViewFlags,
+  type ContributionCaps,
+  type FirstSeen,
+} from "../recommend/contribution-caps.ts";
 import {
   interactionsOf,
   TRAINING_EVENT_TYPES,
@@ -39,6 +47,8 @@ import {
   recordRejected,
   KEEP_VERSIONS,
 } from "./publish-model.ts";
+import { DEGRADED, modelWarnings } from "./run-warnings.ts";
+import * as clock from "../clock.ts";
 
 export const TRAINER_STATE = "reco-trainer";
 
@@ -46,6 +56,8 @@ export type TrainerOptions = {
   /** Events read per run; the rest waits for the next run (bounded CPU and memory per cron). */
   maxEvents: number;
   cooccurrence: CooccurrenceOptions;
+  /** What one visitor and new ids may add per day and run (see contribution-caps.ts). */
+  caps: ContributionCaps;
   train: TrainOptions;
   /** Pairs whose decayed weight falls below this are deleted (keeps the state bounded). */
   minPairWeight: number;
@@ -58,6 +70,7 @@ export type TrainerOptions = {
 export const TRAINER_DEFAULTS: TrainerOptions = {
   maxEvents: 20_000,
   cooccurrence: COOCCURRENCE_DEFAULTS,
+  caps: CONTRIBUTION_CAPS,
   train: TRAIN_DEFAULTS,
   minPairWeight: 0.05,
   shardBytes: DEFAULT_SHARD_BYTES,
@@ -68,13 +81,18 @@ export const TRAINER_DEFAULTS: TrainerOptions = {
 type State = { watermark: number; epoch: number };
 
 export type TrainResult = {
-  status: "succeeded" | "partial" | "skipped";
+  /** `degraded`: a model was published, but a degenerate one (see `warnings`). */
+  status: "succeeded" | "degraded" | "partial" | "skipped";
   eventsRead: number;
   watermarkFrom: number;
   watermarkTo: number;
   published: string | null;
   rejected: string | null;
   metrics: Record<string, number>;
+  /** Why the published model is degenerate; empty when it is usable or none was published. */
+  warnings: string[];
+  /** Item pairs whose co-views jumped in this run, or that new ids pushed (see coViewFlags). */
+  flags: string[];
 };
 
 const ROWS_PER_INSERT = 200;
@@ -85,12 +103,13 @@ const VISITORS_PER_QUERY = 200;
  * Turso (one atomic batch that also moves the watermark, so a crash or a concurrent run never
  * counts an event twice), rebuilds the model from the weights, checks it offline against the
  * serving model on the newest visitors' next items, and publishes it to KV only if it is not
- * worse. Every run is recorded in `training_runs`.
+ * worse. Every run is recorded in `training_runs`; one that published a degenerate model (no
+ * items, no pairs) as `degraded`, its warnings in the metrics.
  */
 export async function trainRecommendations(
   env: Pick<Env, "MODELS">,
   settings: Settings,
-  now = Date.now(),
+  now = clock.now(),
   options: Partial<TrainerOptions> = {},
 ): Promise<TrainResult> {
   const o = { ...TRAINER_DEFAULTS, ...options };
@@ -111,18 +130,23 @@ export async function trainRecommendations(
       .update(trainingRuns)
       .set({
         status: result.status,
-        finishedAt: Date.now(),
+        finishedAt: clock.now(),
         watermarkTo: result.watermarkTo,
         eventsRead: result.eventsRead,
         modelVersion: result.published ?? result.rejected,
-        metrics: { ...result.metrics, durationMs: Date.now() - started },
+        metrics: {
+          ...result.metrics,
+          durationMs: Date.now() - started,
+          ...(result.warnings.length ? { warnings: result.warnings } : {}),
+          ...(result.flags.length ? { flags: result.flags } : {}),
+        },
       })
       .where(eq(trainingRuns.id, runId));
     return result;
   } catch (err) {
     await db
       .update(trainingRuns)
-      .set({ status: "failed", finishedAt: Date.now(), error: String(err) })
+      .set({ status: "failed", finishedAt: clock.now(), error: String(err) })
       .where(eq(trainingRuns.id, runId))
       .catch(() => undefined);
     throw err;
@@ -163,7 +187,15 @@ async function run(
   const base = { eventsRead: batch.length, watermarkFrom: state.watermark, watermarkTo };
   const servingVersion = await kv.get(MODEL_POINTER);
   if (batch.length === 0 && servingVersion)
-    return { ...base, status: "succeeded", published: null, rejected: null, metrics: {} };
+    return {
+      ...base,
+      status: "succeeded",
+      published: null,
+      rejected: null,
+      metrics: {},
+      warnings: [],
+      flags: [],
+    };
 
   const fresh = batch.flatMap(interactionsOf);
   const prior = await readPrior(db, batch, state.watermark, o.cooccurrence);
@@ -174,16 +206,20 @@ async function run(
   const halfLife = o.cooccurrence.halfLifeMs;
   const rebase = now - state.epoch > 16 * halfLife;
   const epoch = rebase ? now : state.epoch;
-  const all = emptyCounts();
-  accumulate(all, prior, fresh, epoch, o.cooccurrence);
-  const train = emptyCounts();
-  accumulate(
-    train,
+  // Anonymous browsers' events: capped per visitor and per day, new ids held to what
+  // established visitors show (see cappedCounts).
+  const firstSeen = await readFirstSeen(db, batch);
+  const capped = cappedCounts(prior, fresh, firstSeen, epoch, now, o.cooccurrence, o.caps);
+  const all = capped.counts;
+  const train = cappedCounts(
     prior,
     fresh.filter((i) => !heldOut.has(i)),
+    firstSeen,
     epoch,
+    now,
     o.cooccurrence,
-  );
+    o.caps,
+  ).counts;
 
   const committed = await commit(db, state, { watermark: watermarkTo, epoch }, all, {
     rescale: rebase ? Math.pow(2, -(now - state.epoch) / halfLife) : 1,
@@ -198,9 +234,12 @@ async function run(
       published: null,
       rejected: null,
       metrics: { concurrentRun: 1 },
+      warnings: [],
+      flags: [],
     };
 
   const [stored, catalog] = await Promise.all([loadCounts(db), loadCatalog(db)]);
+  const flags = coViewFlags(capped, stored, decayWeight(now, epoch, halfLife), o.caps);
   const version = String(now);
   const candidate = buildModel(stored, catalog, { version, createdAt: now }, o.train);
   const metrics: Record<string, number> = {
@@ -210,6 +249,8 @@ async function run(
     pairs: candidate.info.pairs,
     easeItems: candidate.info.easeItems,
     holdoutCases: cases.length,
+    cappedInteractions: capped.dropped,
+    flaggedPairs: flags.length,
   };
   const partial = batch.length >= o.maxEvents;
 
@@ -232,6 +273,8 @@ async function run(
         published: null,
         rejected: version,
         metrics,
+        warnings: [],
+        flags,
       };
     }
   }
@@ -239,12 +282,18 @@ async function run(
   metrics.modelBytes = encoded.manifest.byteLength;
   metrics.shards = encoded.manifest.shards;
   await publishModel(kv, db, encoded, now, o.keepVersions);
+  // Published anyway (lists fall back to popularity), but the run says what is wrong with it.
+  const warnings = modelWarnings({ items: candidate.size, pairs: candidate.info.pairs });
+  if (warnings.length)
+    console.warn(JSON.stringify({ msg: "model published degraded", version, warnings }));
   return {
     ...base,
-    status: partial ? "partial" : "succeeded",
+    status: partial ? "partial" : warnings.length ? DEGRADED : "succeeded",
     published: version,
     rejected: null,
     metrics,
+    warnings,
+    flags,
   };
 }
 
@@ -279,6 +328,20 @@ async function readPrior(
       )
       .orderBy(asc(events.seq));
     for (const r of rows) out.push(...interactionsOf(r));
+  }
+  return out;
+}
+
+/** When the batch's visitors were first seen (see FirstSeen). */
+async function readFirstSeen(db: Db, batch: { visitorId: string }[]): Promise<FirstSeen> {
+  const ids = [...new Set(batch.map((e) => e.visitorId))];
+  const out = new Map<string, number>();
+  for (let i = 0; i < ids.length; i += VISITORS_PER_QUERY) {
+    const rows = await db
+      .select({ id: visitors.id, firstSeenAt: visitors.firstSeenAt })
+      .from(visitors)
+      .where(inArray(visitors.id, ids.slice(i, i + VISITORS_PER_QUERY)));
+    for (const r of rows) out.set(r.id, r.firstSeenAt);
   }
   return out;
 }

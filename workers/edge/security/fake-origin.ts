@@ -18,11 +18,15 @@ export type OriginHandler = (request: Request) => Response | Promise<Response>;
 export type Outbound = { url: string; method: string; headers: Headers };
 
 /**
- * Intercepts `fetch`: requests to FAKE_ORIGIN are answered by `origin` (a 599 without one),
+ * Intercepts `fetch`: requests to FAKE_ORIGIN (or `at`) are answered by `origin` (a 599 without one),
  * every other request is passed through. Every request is recorded in `outbound`.
  * Undone by `vi.restoreAllMocks()`.
  */
-export function interceptFetch(origin?: OriginHandler): { outbound: Outbound[] } {
+export function interceptFetch(
+  origin?: OriginHandler,
+  /** The origin's address, when a test configures another than FAKE_ORIGIN. */
+  at: string = FAKE_ORIGIN,
+): { outbound: Outbound[] } {
   const real = globalThis.fetch;
   const outbound: Outbound[] = [];
   vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
@@ -32,7 +36,7 @@ export function interceptFetch(origin?: OriginHandler): { outbound: Outbound[] }
       method: request.method,
       headers: new Headers(request.headers),
     });
-    if (new URL(request.url).origin !== FAKE_ORIGIN) return real(request);
+    if (new URL(request.url).origin !== new URL(at).origin) return real(request);
     if (!origin) return new Response("no fake origin in this test", { status: 599 });
     return origin(request);
   });
@@ -83,3 +87,22 @@ export function within<T>(ms: number, promise: Promise<T>, what: string): Promis
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * An HTML page from an origin that compresses it, as the runtime's `fetch` hands it to the
+ * Worker: the body already decoded, the origin's Content-Encoding and encoded Content-Length
+ * kept (checked against workerd fetching a real gzip and brotli origin).
+ */
+export async function compressedHtml(
+  body: string,
+  encoding: "gzip" | "br",
+  init: { headers?: HeadersInit } = {},
+): Promise<Response> {
+  const encoded = new Response(
+    new Blob([body]).stream().pipeThrough(new CompressionStream("gzip")),
+  );
+  const response = html(body, init);
+  response.headers.set("content-encoding", encoding);
+  response.headers.set("content-length", String((await encoded.arrayBuffer()).byteLength));
+  return response;
+}

@@ -14,6 +14,7 @@ import { profileKey } from "../personalize/profile-store.ts";
 import { RANKINGS_POINTER, rankingsKey } from "../scheduled/publish-rankings.ts";
 import { ADMIN, call } from "../test-support.ts";
 import { profile as testProfile } from "../decide/test-fixtures.ts";
+import * as clock from "../clock.ts";
 
 /** Publishes a config through the admin API (as the CLI does) and makes this isolate see it. */
 export async function publishConfig(config: unknown): Promise<number> {
@@ -45,7 +46,7 @@ export function configWith(
 }
 
 export function profileOf(visitorId: string, extra: Partial<Profile> = {}): Profile {
-  return testProfile({ visitorId, updatedAt: Date.now(), valueTier: "none", ...extra });
+  return testProfile({ visitorId, updatedAt: clock.now(), valueTier: "none", ...extra });
 }
 
 export async function putProfile(profile: Profile): Promise<void> {

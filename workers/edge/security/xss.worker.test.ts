@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { MerchModel } from "../catalog/lists.ts";
+import { CONFIG_POINTER, configKey, forgetActiveConfig } from "../config/config-store.ts";
 import { createPreviewToken } from "../identity/preview-token.ts";
 import { ADMIN, call, consenting } from "../test-support.ts";
 import { fakeOriginEnv, html, interceptFetch } from "./fake-origin.ts";
@@ -13,7 +14,7 @@ import {
   putProfile,
 } from "./fixtures.ts";
 import { findExecutable } from "./html-oracle.ts";
-import { INERT_IN_HTML, XSS_CORPUS } from "./xss-corpus.ts";
+import { INERT_IN_HTML, SLOT_BYPASSES, TEMPLATE_BYPASSES, XSS_CORPUS } from "./xss-corpus.ts";
 
 /**
  * The XSS corpus through every way outside data reaches a page: product names, brands and
@@ -181,10 +182,10 @@ describe("XSS corpus through every injected field", () => {
       fakeOriginEnv(),
     );
     expect(res.headers.get("x-vitrine")).toBe("personalized");
-    // The id reached the tracker tag and the module, escaped.
-    expect(res.text).toMatch(
-      /<script src="\/__vitrine\/v1\/assets\/tracker\.js" defer data-vitrine[^>]*data-product-id="&#34;&#62;&#60;script/,
-    );
+    // A nonce that is no valid CSP token is never copied into a tag: the policy then allows
+    // no script of ours, so the tracker is left out and the response says so.
+    expect(res.headers.get("x-vitrine-csp")).toContain("blocked-script");
+    expect(res.text).not.toContain("xssProbe(7002)");
     const report = await findExecutable(
       res.text.replace(/<script type="application\/ld\+json">.*?<\/script>/s, ""),
     );
@@ -203,7 +204,12 @@ describe("XSS corpus through every injected field", () => {
       expect(res.text).not.toContain('class="t-data"');
       expect((await findExecutable(res.text)).findings).toEqual([]);
     }
-    const signed = await createPreviewToken("x-data", Date.now() + 60_000, env.COOKIE_SECRET);
+    const signed = await createPreviewToken(
+      "x-data",
+      Number(await env.CONFIG.get(CONFIG_POINTER)),
+      Date.now() + 60_000,
+      env.COOKIE_SECRET,
+    );
     const res = await call(`${productPath}?vt_preview=${signed}`);
     expect(res.headers.get("x-vitrine")).toBe("preview");
     expect(res.text).toMatch(/data-vt-variant="x-data" data-vt-reason="preview"/);
@@ -322,6 +328,37 @@ describe("configs that would put values where escaping cannot help are refused",
       { ...base({ template: "<p>x</p>" }), styles: "</style><script>alert(1)</script>" },
       /styles/,
     ],
+    // Issue 21: the classes that once passed this check and ran script, and links a value can
+    // send to another host.
+    ...TEMPLATE_BYPASSES.map(({ cls, template }): [string, unknown, RegExp] => [
+      `${cls}: ${template}`,
+      base({ template, data: { on: true } }),
+      /variants\.v\.template/,
+    ]),
+    ...SLOT_BYPASSES.map(({ cls, slot, template }): [string, unknown, RegExp] => [
+      `${cls}: ${JSON.stringify(slot)}`,
+      base({ template }, slot),
+      /slots\.s\.(selector|attribute)/,
+    ]),
+    [
+      "setAttribute href to a path a value can turn into //host",
+      base({ template: "/{{query.next}}" }, { action: "setAttribute", attribute: "href" }),
+      /variants\.v\.template/,
+    ],
+    ...[
+      "p{width:expression(alert(1))}",
+      ".a{background:url(javascript:alert(1))}",
+      "@import url(https://evil.example/x.css);",
+    ].map((styles): [string, unknown, RegExp] => [
+      `styles ${styles}`,
+      { ...base({ template: "<p>x</p>" }), styles },
+      /styles: /,
+    ]),
+    [
+      "CSS in a style attribute",
+      base({ template: '<p style="background:url(&#106;avascript:alert(1))">x</p>' }),
+      /variants\.v\.template: <p style>/,
+    ],
   ];
   it.each(cases)("refuses %s, naming the field", async (_name, config, field) => {
     const res = await call("/__vitrine/v1/admin/config", {
@@ -345,5 +382,39 @@ describe("configs that would put values where escaping cannot help are refused",
     expect(res.status).toBe(400);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(JSON.parse(res.text).code).toBe("invalid_config");
+  });
+});
+
+describe("a config written straight into KV, past the publish check", () => {
+  it("still never puts script or off-site links into the page", async () => {
+    const bypasses = TEMPLATE_BYPASSES.map((b, i) => ({ ...b, id: `b${i}` }));
+    const config = configWith(
+      Object.fromEntries(
+        bypasses.map(({ id }) => [id, { selector: "#promo-banner", action: "append" }]),
+      ),
+      Object.fromEntries(
+        bypasses.map(({ id, template, view }) => [
+          id,
+          { slot: id, template, data: { on: true, ...view?.data } },
+        ]),
+      ),
+      { version: 9001 },
+    );
+    await env.CONFIG.put(configKey(9001), JSON.stringify(config));
+    await env.CONFIG.put(CONFIG_POINTER, "9001");
+    forgetActiveConfig();
+    try {
+      const query = Object.assign({}, ...bypasses.map((b) => b.view?.query ?? {}));
+      const res = await call(`${productPath}?${new URLSearchParams(query)}`, {
+        headers: await consenting(visitorId),
+      });
+      // The page is served as the shop rendered it, without any of the modules.
+      expect(res.status).toBe(200);
+      expect(res.text).toContain('id="promo-banner"');
+      expect((await findExecutable(res.text)).findings).toEqual([]);
+      expect(res.text).not.toMatch(/xssProbe\(1\d\d\)|xssprobe\.example/i);
+    } finally {
+      await publishConfig(CONFIG);
+    }
   });
 });

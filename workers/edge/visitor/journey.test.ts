@@ -1,14 +1,24 @@
 import { describe, expect, it } from "vitest";
 import type { EventType, TrackedEvent } from "../model/events.ts";
 import { testEvent } from "../model/test-events.ts";
-import { applyEvent, emptyJourney, reviseImpressions, type JourneyState } from "./journey.ts";
+import {
+  applyEvent,
+  emptyJourney,
+  needsPrices,
+  reviseImpressions,
+  type JourneyState,
+  type PriceLookup,
+} from "./journey.ts";
 
 let n = 0;
 const ev = (type: EventType, at: number, extra: Partial<TrackedEvent> = {}) =>
   testEvent(`e${++n}`, type, at, extra);
 
-const run = (events: TrackedEvent[], start: JourneyState = emptyJourney("s1", 0)) =>
-  events.reduce(applyEvent, start);
+const run = (
+  events: TrackedEvent[],
+  start: JourneyState = emptyJourney("s1", 0),
+  priceOf?: PriceLookup,
+) => events.reduce((state, e) => applyEvent(state, e, priceOf), start);
 
 describe("journey stages", () => {
   it("moves browse -> consider -> cart -> checkout -> purchased", () => {
@@ -56,6 +66,44 @@ describe("cart", () => {
     expect(s.session.cart.valueCents).toBe(2250);
     const emptied = run([ev("remove_from_cart", 5, { productId: "b" })], s);
     expect(emptied.session.cart.lines.map((l) => l.productId)).toEqual(["a"]);
+  });
+
+  it("reads an event's valueCents as price x quantity", () => {
+    const s = run([
+      ev("add_to_cart", 1, { productId: "w", valueCents: 129_998, data: { quantity: 2 } }),
+    ]);
+    expect(s.session.cart.lines).toEqual([{ productId: "w", quantity: 2, unitPriceCents: 64_999 }]);
+    expect(s.session.cart.valueCents).toBe(129_998);
+  });
+
+  it("prices an add that carries no price from the catalog", () => {
+    const catalog: PriceLookup = (id) => (id === "watch" ? 64_999 : undefined);
+    const add = ev("add_to_cart", 1, { productId: "watch", data: { quantity: 1 } });
+    expect(needsPrices(emptyJourney("s1", 0), [add])).toBe(true);
+    const s = run([add], emptyJourney("s1", 0), catalog);
+    expect(s.session.cart.valueCents).toBe(64_999);
+    expect(needsPrices(s, [ev("page_view", 2)])).toBe(false);
+  });
+
+  it("keeps the cart value unknown, never 0, while no one knows a line's price", () => {
+    const s = run([
+      ev("add_to_cart", 1, { productId: "a", data: { unitPriceCents: 1000 } }),
+      ev("add_to_cart", 2, { productId: "new", data: { quantity: 1 } }),
+    ]);
+    expect(s.session.cart.lines[1]).toEqual({
+      productId: "new",
+      quantity: 1,
+      unitPriceCents: null,
+    });
+    expect(s.session.cart.valueCents).toBeNull();
+    expect(needsPrices(s, [])).toBe(true);
+    // The next cart change once the catalog lists it prices the line.
+    const later = run(
+      [ev("add_to_cart", 3, { productId: "a", data: { unitPriceCents: 1000 } })],
+      s,
+      (id) => (id === "new" ? 2500 : undefined),
+    );
+    expect(later.session.cart.valueCents).toBe(2 * 1000 + 2500);
   });
 });
 

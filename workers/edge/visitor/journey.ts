@@ -72,11 +72,21 @@ export function enterSession(state: JourneyState, sessionId: string, now: number
   };
 }
 
+/** A product's price in cents as the published catalog lists it; undefined when unknown. */
+export type PriceLookup = (productId: string) => number | undefined;
+
+const noPrices: PriceLookup = () => undefined;
+
 /**
  * Folds one event into the journey. Pure, so the same events always give the same stage, and
- * replaying a stored journey after a restart rebuilds the same state.
+ * replaying a stored journey after a restart rebuilds the same state. `priceOf` prices a cart
+ * line the event itself does not (see changeCart).
  */
-export function applyEvent(state: JourneyState, event: TrackedEvent): JourneyState {
+export function applyEvent(
+  state: JourneyState,
+  event: TrackedEvent,
+  priceOf: PriceLookup = noPrices,
+): JourneyState {
   const entered = event.sessionId ? enterSession(state, event.sessionId, event.at) : state;
   let session: SessionState = entered.session;
   let lastPurchaseAt = entered.lastPurchaseAt;
@@ -98,7 +108,7 @@ export function applyEvent(state: JourneyState, event: TrackedEvent): JourneySta
     session = { ...session, recentProducts: recent.slice(0, RECENT_PRODUCTS) };
   }
   if (event.type === "add_to_cart" || event.type === "remove_from_cart") {
-    session = { ...session, cart: changeCart(session.cart.lines, event) };
+    session = { ...session, cart: changeCart(session.cart.lines, event, priceOf) };
   }
   if (event.type === "checkout_step") checkoutSeen = true;
   if (event.type === "purchase") {
@@ -112,30 +122,66 @@ export function applyEvent(state: JourneyState, event: TrackedEvent): JourneySta
   return { session: { ...session, journeyStage }, lastPurchaseAt };
 }
 
-function changeCart(lines: CartLine[], event: TrackedEvent): SessionState["cart"] {
+/**
+ * A line's unit price: the event's own (`data.unitPriceCents`, else its `valueCents`, which is
+ * price x quantity), else the catalog's. A price nobody knows stays null, and so does the cart
+ * value: a rule on the value then matches nothing, rather than taking the cart for empty.
+ */
+function changeCart(
+  lines: CartLine[],
+  event: TrackedEvent,
+  priceOf: PriceLookup,
+): SessionState["cart"] {
+  // Lines added while no price was known get one as soon as the catalog has it.
+  const priced = lines.map((l) =>
+    l.unitPriceCents === null ? { ...l, unitPriceCents: priceOf(l.productId) ?? null } : l,
+  );
   const productId =
     event.productId ?? (typeof event.data.productId === "string" ? event.data.productId : null);
-  if (!productId) return { lines, valueCents: cartValue(lines), changedAt: event.at };
+  if (!productId) return { lines: priced, valueCents: cartValue(priced), changedAt: event.at };
   const quantity = positiveInt(event.data.quantity) ?? 1;
-  const price = positiveInt(event.data.unitPriceCents) ?? positiveInt(event.valueCents) ?? 0;
-  const existing = lines.find((l) => l.productId === productId);
   let next: CartLine[];
   if (event.type === "add_to_cart") {
-    next = existing
-      ? lines.map((l) =>
-          l.productId === productId ? { ...l, quantity: l.quantity + quantity } : l,
+    const price = unitPriceOf(event) ?? priceOf(productId) ?? null;
+    next = priced.some((l) => l.productId === productId)
+      ? priced.map((l) =>
+          l.productId === productId
+            ? { ...l, quantity: l.quantity + quantity, unitPriceCents: price ?? l.unitPriceCents }
+            : l,
         )
-      : [...lines, { productId, quantity, unitPriceCents: price }];
+      : [...priced, { productId, quantity, unitPriceCents: price }];
   } else {
-    next = lines
+    next = priced
       .map((l) => (l.productId === productId ? { ...l, quantity: l.quantity - quantity } : l))
       .filter((l) => l.quantity > 0);
   }
   return { lines: next, valueCents: cartValue(next), changedAt: event.at };
 }
 
-function cartValue(lines: CartLine[]): number {
-  return lines.reduce((sum, l) => sum + l.quantity * l.unitPriceCents, 0);
+/** The unit price an add_to_cart event carries itself; null when it carries none. */
+export function unitPriceOf(event: TrackedEvent): number | null {
+  const unit = positiveInt(event.data.unitPriceCents);
+  if (unit !== null) return unit;
+  const total = positiveInt(event.valueCents);
+  return total === null ? null : Math.round(total / (positiveInt(event.data.quantity) ?? 1));
+}
+
+/** Whether folding `events` needs catalog prices: a cart line or an add without its own. */
+export function needsPrices(state: JourneyState, events: readonly TrackedEvent[]): boolean {
+  return (
+    state.session.cart.lines.some((l) => l.unitPriceCents === null) ||
+    events.some((e) => e.type === "add_to_cart" && unitPriceOf(e) === null)
+  );
+}
+
+/** The cart's value in cents; null while any line's price is unknown. */
+function cartValue(lines: CartLine[]): number | null {
+  let sum = 0;
+  for (const l of lines) {
+    if (l.unitPriceCents === null) return null;
+    sum += l.quantity * l.unitPriceCents;
+  }
+  return sum;
 }
 
 function positiveInt(value: unknown): number | null {

@@ -6,6 +6,7 @@ import type { Profile } from "../model/profile.ts";
 import { readProfile } from "../personalize/profile-store.ts";
 import { eraseVisitorRecords, readVisitorRecords } from "./records.ts";
 import { visitorObject } from "./stub.ts";
+import * as clock from "../clock.ts";
 
 /**
  * A person as the admin and privacy endpoints see them: one visitor id, or a customer (hashed
@@ -68,7 +69,7 @@ export async function exportSubject(env: Env, db: Db, subject: Subject) {
     ? await db.select().from(annotations).where(eq(annotations.subjectId, subject.customerId))
     : [];
   return {
-    exportedAt: new Date().toISOString(),
+    exportedAt: new Date(clock.now()).toISOString(),
     subject,
     profiles,
     devices,

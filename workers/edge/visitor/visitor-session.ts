@@ -20,9 +20,11 @@ import {
   applyEvent,
   emptyJourney,
   enterSession,
+  needsPrices,
   reviseImpressions,
   type JourneyState,
 } from "./journey.ts";
+import { catalogPrices } from "./catalog-prices.ts";
 import { planFlush, type ConsentRow, type SessionRow, type StoredTouchpoint } from "./outbox.ts";
 import {
   customerTouchpoints,
@@ -34,6 +36,7 @@ import {
 import { eraseVisitorRecords, readVisitorRecords } from "./records.ts";
 import { writeFlush } from "./turso-sink.ts";
 import { visitorObject } from "./stub.ts";
+import * as clock from "../clock.ts";
 
 /**
  * What the hot path asks the object for: the session, the visitor's own profile as of the last
@@ -45,6 +48,8 @@ export type VisitorSnapshot = {
   session: SessionState;
   profile: Profile | null;
   consentWithdrawnAt: number | null;
+  /** The id was erased: it is never identified again (see erase). */
+  erased?: boolean;
 };
 /** `view`'s answer: the snapshot, and the page as planned and recorded (null: not planned). */
 export type ViewAnswer = VisitorSnapshot & { planned: PlannedView | null };
@@ -58,7 +63,8 @@ export type TrackResult = {
 export type IngestResult =
   | ({ status: "ok" } & TrackResult)
   | { status: "rate_limited"; retryAfterS: number }
-  | { status: "withdrawn" };
+  | { status: "withdrawn" }
+  | { status: "erased" };
 
 /**
  * The hot path's snapshot of the visitor: their session, and when they last withdrew consent
@@ -112,6 +118,11 @@ const META = {
   notifyPeers: "notify_peers",
   /** The latest withdrawal of personalization consent: choices made before it are void. */
   withdrawnAt: "consent_withdrawn_at",
+  /**
+   * The tombstone of an erased visitor: when the erasure completed. Nothing is stored for the id
+   * afterwards and every consent choice the browser may replay is void (see erase).
+   */
+  erasedAt: "erased_at",
 };
 
 type VisitorFacts = {
@@ -163,13 +174,14 @@ export class VisitorSession extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    clock.useClockOf(env as { CLOCK_OFFSET_MS?: string });
     this.sql = ctx.storage.sql;
     // Idempotent schema setup before the first call, so no call sees a missing table. A
     // restart (eviction, a deploy, an alarm cut off mid-flush) must never strand touchpoints:
     // whatever is still pending gets an alarm again.
     void ctx.blockConcurrencyWhile(async () => {
       this.migrate();
-      if (this.unflushed() > 0) await this.scheduleFlush(Date.now());
+      if (this.unflushed() > 0) await this.scheduleFlush(clock.now());
     });
   }
 
@@ -213,6 +225,8 @@ export class VisitorSession extends DurableObject<Env> {
     const session = enterSession(this.load(sessionId, now), sessionId, now).session;
     const consentWithdrawnAt = this.withdrawnAt();
     const facts = this.facts();
+    if (this.meta(META.erasedAt) !== null)
+      return { session, profile: null, consentWithdrawnAt, erased: true };
     if (!facts) return { session, profile: null, consentWithdrawnAt };
     const adopted = this.meta(META.adopted);
     if (adopted) return { session, profile: JSON.parse(adopted) as Profile, consentWithdrawnAt };
@@ -279,7 +293,7 @@ export class VisitorSession extends DurableObject<Env> {
       this.storing = this.storing.then(async () => {
         for (const { visitorId, event } of views) {
           try {
-            await this.store(visitorId, [event], Date.now());
+            await this.store(visitorId, [event], clock.now());
           } catch (err) {
             console.error(
               JSON.stringify({ msg: "storing a page view failed", error: String(err) }),
@@ -307,7 +321,7 @@ export class VisitorSession extends DurableObject<Env> {
       .exec<{ body: string }>("SELECT body FROM touchpoints WHERE event_id = ?", event.id)
       .toArray()[0];
     if (!row) {
-      await this.store(visitorId, [event], Date.now());
+      await this.store(visitorId, [event], clock.now());
       return;
     }
     const before = JSON.parse(row.body) as TrackedEvent;
@@ -326,7 +340,7 @@ export class VisitorSession extends DurableObject<Env> {
       event.id,
     );
     this.save(reviseImpressions(this.load(event.sessionId ?? "unknown", event.at), before, after));
-    await this.scheduleFlush(Date.now());
+    await this.scheduleFlush(clock.now());
   }
 
   /**
@@ -341,10 +355,10 @@ export class VisitorSession extends DurableObject<Env> {
   ): Promise<TrackResult> {
     await this.storePending();
     if (isVoidedByWithdrawal(consentAt, this.withdrawnAt())) {
-      const session = this.load(events[0]?.sessionId ?? "unknown", Date.now()).session;
+      const session = this.load(events[0]?.sessionId ?? "unknown", clock.now()).session;
       return { accepted: 0, duplicates: 0, session, withdrawn: true };
     }
-    return this.store(visitorId, events, Date.now());
+    return this.store(visitorId, events, clock.now());
   }
 
   /** Touchpoints from the events API: rate limited per visitor (a token bucket); see track. */
@@ -355,6 +369,7 @@ export class VisitorSession extends DurableObject<Env> {
     consentAt: number | null = null,
   ): Promise<IngestResult> {
     await this.storePending();
+    if (this.meta(META.erasedAt) !== null) return { status: "erased" };
     if (isVoidedByWithdrawal(consentAt, this.withdrawnAt())) return { status: "withdrawn" };
     const verdict = take(this.bucket, events.length, now, EVENTS_PER_VISITOR);
     this.bucket = verdict.bucket;
@@ -371,12 +386,17 @@ export class VisitorSession extends DurableObject<Env> {
   /**
    * Records a consent choice: kept here until the alarm has written it to Turso's audit log
    * (retrying while Turso is down, see flush), and a withdrawal of personalization voids every
-   * choice made before it (see track, ingest, state). Returns once the choice is durable.
+   * choice made before it (see track, ingest, state). Returns once the choice is durable, or
+   * "erased" when the id was erased (nothing is recorded for it any more).
    */
-  async recordConsent(visitorId: string, choice: ConsentRecord): Promise<void> {
+  async recordConsent(
+    visitorId: string,
+    choice: ConsentRecord,
+  ): Promise<"recorded" | "erasing" | "erased"> {
     await this.storePending();
+    if (this.meta(META.erasedAt) !== null) return "erased";
     // An erasure in progress removes the consent log too; nothing new is accepted meanwhile.
-    if (this.meta(META.erasing)) return;
+    if (this.meta(META.erasing)) return "erasing";
     this.sql.exec(
       "INSERT INTO consents (visitor_id, personalization, analytics, source, at) VALUES (?, ?, ?, ?, ?)",
       visitorId,
@@ -387,7 +407,8 @@ export class VisitorSession extends DurableObject<Env> {
     );
     if (!choice.personalization && choice.at > (this.withdrawnAt() ?? -Infinity))
       this.setMeta(META.withdrawnAt, String(choice.at));
-    await this.scheduleFlush(Date.now());
+    await this.scheduleFlush(clock.now());
+    return "recorded";
   }
 
   /** The latest touchpoints in journey order (oldest first), for the customer view and export. */
@@ -426,7 +447,7 @@ export class VisitorSession extends DurableObject<Env> {
       await this.erase();
       return;
     }
-    const now = Date.now();
+    const now = clock.now();
     // The profile does not depend on Turso: KV gets it even while the flush is failing.
     try {
       await this.syncProfile(now);
@@ -437,8 +458,8 @@ export class VisitorSession extends DurableObject<Env> {
       const { remaining } = await this.flush();
       this.setMeta(META.attempts, null);
       this.setMeta(META.retryAt, null);
-      if (remaining) await this.scheduleAt(Date.now() + 100);
-      this.trimLocal(Date.now());
+      if (remaining) await this.scheduleAt(clock.now() + 100);
+      this.trimLocal(clock.now());
     } catch (err) {
       // Turso unreachable or refusing: keep everything and try again later.
       const attempts = Number(this.meta(META.attempts) ?? 0) + 1;
@@ -447,8 +468,8 @@ export class VisitorSession extends DurableObject<Env> {
       console.warn(
         JSON.stringify({ msg: "flush failed, retrying", attempts, delay, error: String(err) }),
       );
-      this.setMeta(META.retryAt, String(Date.now() + delay));
-      await this.scheduleAt(Date.now() + delay);
+      this.setMeta(META.retryAt, String(clock.now() + delay));
+      await this.scheduleAt(clock.now() + delay);
     }
   }
 
@@ -457,7 +478,7 @@ export class VisitorSession extends DurableObject<Env> {
     await this.storePending();
     if (!this.facts()) return;
     this.setMeta(META.profileDirty, "1");
-    await this.scheduleFlush(Date.now());
+    await this.scheduleFlush(clock.now());
   }
 
   /**
@@ -627,14 +648,16 @@ export class VisitorSession extends DurableObject<Env> {
   async exportData(): Promise<Record<string, unknown>> {
     await this.storePending();
     const facts = this.facts();
+    const withdrawal = this.meta(META.withdrawnAt);
     const stored = {
-      journey: this.load("export", Date.now()),
+      journey: this.load("export", clock.now()),
       touchpoints: await this.touchpoints(10_000),
       sessions: this.sql.exec("SELECT * FROM sessions ORDER BY started_at").toArray(),
       consents: this.sql
         .exec("SELECT personalization, analytics, source, at, flushed FROM consents ORDER BY seq")
         .toArray(),
-      consentWithdrawnAt: this.withdrawnAt(),
+      // The visitor's own withdrawal (an erasure's tombstone is no data about them).
+      consentWithdrawnAt: withdrawal === null ? null : Number(withdrawal),
     };
     const turso = facts
       ? await readVisitorRecords(createDb(settingsOf(this.env)), [facts.id])
@@ -645,7 +668,9 @@ export class VisitorSession extends DurableObject<Env> {
   /**
    * Erases the visitor everywhere: Turso rows, the KV profile, then this object's storage.
    * The intent is stored first, so a Turso outage only delays the erasure (the alarm retries);
-   * meanwhile nothing new is accepted.
+   * meanwhile nothing new is accepted. What stays is a tombstone (the erasure time, under this
+   * object's pseudonymous id): the browser's old cookies, replayed, identify nobody and store
+   * nothing.
    */
   async erase(visitorId?: string): Promise<{ status: "erased" | "pending"; rows: number }> {
     await this.storePending();
@@ -666,10 +691,11 @@ export class VisitorSession extends DurableObject<Env> {
       this.builder = null;
       this.served = null;
       this.migrate();
+      this.setMeta(META.erasedAt, String(clock.now()));
       return { status: "erased", rows };
     } catch (err) {
       console.warn(JSON.stringify({ msg: "erasure pending", error: String(err) }));
-      const retryAt = Date.now() + RETRY_BASE_MS * 5;
+      const retryAt = clock.now() + RETRY_BASE_MS * 5;
       await this.ctx.storage.setAlarm(retryAt);
       this.alarmAt = retryAt;
       return { status: "pending", rows: 0 };
@@ -681,8 +707,15 @@ export class VisitorSession extends DurableObject<Env> {
     events: TrackedEvent[],
     now: number,
   ): Promise<TrackResult> {
-    let journey = this.load(events[0]?.sessionId ?? "unknown", events[0]?.at ?? now);
-    if (this.meta(META.erasing))
+    const sessionId = events[0]?.sessionId ?? "unknown";
+    const at = events[0]?.at ?? now;
+    // Cart adds without a price (and lines still unpriced) take the catalog's. Looked up before
+    // the journey is read for folding: other calls may run while KV answers.
+    const priceOf = needsPrices(this.load(sessionId, at), events)
+      ? await catalogPrices(this.env.MODELS)
+      : undefined;
+    let journey = this.load(sessionId, at);
+    if (this.meta(META.erasing) || this.meta(META.erasedAt) !== null)
       return { accepted: 0, duplicates: events.length, session: journey.session };
     const stored: StoredRow[] = [];
     for (const event of [...events].sort((a, b) => a.at - b.at)) {
@@ -700,7 +733,7 @@ export class VisitorSession extends DurableObject<Env> {
         .toArray()[0];
       if (!row) continue;
       stored.push({ seq: row.seq, event });
-      journey = applyEvent(journey, event);
+      journey = applyEvent(journey, event, priceOf);
       this.countSession(event);
     }
     if (stored.length) {
@@ -750,11 +783,11 @@ export class VisitorSession extends DurableObject<Env> {
     if (!rows.length && !sessions.length && !consents.length) return { flushed: 0, remaining: 0 };
     const touchpoints: StoredTouchpoint[] = rows.map((r) => ({
       event: JSON.parse(r.body) as TrackedEvent,
-      receivedAt: r.received_at || Date.now(),
+      receivedAt: r.received_at || clock.now(),
     }));
     const visitCount = this.sql.exec<{ n: number }>("SELECT count(*) AS n FROM sessions").one().n;
     const plan = planFlush({
-      visitor: { ...facts, visitCount, updatedAt: Date.now(), profile: this.profile },
+      visitor: { ...facts, visitCount, updatedAt: clock.now(), profile: this.profile },
       touchpoints,
       sessions: sessions.map((s) => sessionRow(facts.id, s)),
       consents,
@@ -816,8 +849,9 @@ export class VisitorSession extends DurableObject<Env> {
     this.sql.exec("DELETE FROM touchpoints WHERE flushed = 1 AND at < ?", now - LOCAL_RETENTION_MS);
   }
 
+  /** The latest withdrawal; an erasure counts as one (every choice before it is void). */
   private withdrawnAt(): number | null {
-    const raw = this.meta(META.withdrawnAt);
+    const raw = this.meta(META.erasedAt) ?? this.meta(META.withdrawnAt);
     return raw === null ? null : Number(raw);
   }
 

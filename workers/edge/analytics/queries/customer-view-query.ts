@@ -22,8 +22,17 @@ export async function customerView(db: Db, rawId: string) {
     .from(identities)
     .where(eq(identities.visitorId, visitor?.id ?? order?.visitorId ?? id))
     .limit(1);
+  // An order placed without the customer id still belongs to the customer its visitor is.
+  const [orderVisitor] =
+    order && !order.customerId
+      ? await db.select().from(visitors).where(eq(visitors.id, order.visitorId))
+      : [];
   const customerId =
-    visitor?.customerId ?? order?.customerId ?? link?.customerId ?? (visitor || order ? null : id);
+    visitor?.customerId ??
+    order?.customerId ??
+    orderVisitor?.customerId ??
+    link?.customerId ??
+    (visitor || order ? null : id);
   const [customer] = customerId
     ? await db.select().from(customers).where(eq(customers.id, customerId))
     : [];

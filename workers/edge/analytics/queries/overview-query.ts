@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.ts";
 import { HOLDOUT_EXPERIMENT } from "../../decide/index.ts";
+import { DAY_MS as DAY, fillDays } from "../series/fill-days.ts";
 
 export type Range = { from: number; to: number };
 
@@ -15,7 +16,9 @@ export type Overview = {
   orders: number;
   buyers: number;
   revenueCents: number;
+  /** Every UTC day of the range, oldest first; a day without visits or orders is all zeros. */
   daily: {
+    /** Midnight UTC, ms. */
     day: number;
     visitors: number;
     sessions: number;
@@ -23,8 +26,6 @@ export type Overview = {
     revenueCents: number;
   }[];
 };
-
-const DAY = 86_400_000;
 
 /** Head figures of the dashboard's first page, for sessions and orders in `range`. */
 export async function overview(db: Db, range: Range): Promise<Overview> {
@@ -88,6 +89,12 @@ export async function overview(db: Db, range: Range): Promise<Overview> {
     orders: Number(sales?.orders ?? 0),
     buyers: Number(sales?.buyers ?? 0),
     revenueCents: Number(sales?.revenue ?? 0),
-    daily: [...byDay.values()].sort((a, b) => a.day - b.day),
+    daily: fillDays([...byDay.values()], range, (day) => ({
+      day,
+      visitors: 0,
+      sessions: 0,
+      orders: 0,
+      revenueCents: 0,
+    })),
   };
 }

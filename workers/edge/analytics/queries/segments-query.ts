@@ -27,13 +27,15 @@ const counts = (rows: { key: unknown; n: unknown }[]): Count[] =>
 export async function segmentSizes(db: Db, range: Range): Promise<SegmentSizes> {
   const field = (path: string) => sql`
     SELECT coalesce(json_extract(profile, ${path}), ${NO_PROFILE}) AS key, count(*) AS n
-    FROM visitors GROUP BY key`;
+    FROM visitors GROUP BY 1`;
   const [modes, segments, lifecycles, tiers, customer, devices, channels, [gifts]] =
     await Promise.all([
       db.all<{ key: string; n: number }>(field("$.topMode")),
+      // Grouped by s.value: a bare `key` would name json_each's own column (the array index).
       db.all<{ key: string; n: number }>(sql`
-        SELECT s.value AS key, count(*) AS n FROM visitors v, json_each(v.profile, '$.segments') s
-        GROUP BY key`),
+        SELECT s.value AS key, count(DISTINCT v.id) AS n
+        FROM visitors v, json_each(v.profile, '$.segments') s
+        GROUP BY s.value`),
       db.all<{ key: string; n: number }>(field("$.lifecycle")),
       db.all<{ key: string; n: number }>(field("$.valueTier")),
       db.all<{ key: string; n: number }>(sql`

@@ -1,16 +1,36 @@
 import type { modelVersions, trainingRuns } from "../../../../schema/index.ts";
 import { dateTime, integer } from "../format.ts";
 import { Layout } from "../layout.tsx";
+import { DEGRADED, warningsOf } from "../../scheduled/run-warnings.ts";
 
 type Model = typeof modelVersions.$inferSelect;
 type Run = typeof trainingRuns.$inferSelect;
 
-const metrics = (m: Record<string, number> | null) =>
+/** Numeric metrics as `k=v`; a run's warnings are shown on their own (see RunOutcome). */
+const metrics = (m: Record<string, number | string[]> | null) =>
   m
     ? Object.entries(m)
-        .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(4)}`)
+        .flatMap(([k, v]) =>
+          typeof v === "number" ? [`${k}=${Number.isInteger(v) ? v : v.toFixed(4)}`] : [],
+        )
         .join(", ")
     : "–";
+
+const RUN_BADGE: Record<string, string> = { succeeded: "ok", failed: "warn", [DEGRADED]: "warn" };
+
+/** A run's error, else its warnings (a degraded run published something degenerate) and metrics. */
+function RunOutcome({ run }: { run: Run }) {
+  if (run.error) return <span class="bad">{run.error}</span>;
+  const warnings = warningsOf(run.metrics);
+  return (
+    <>
+      {warnings.map((w) => (
+        <div class="bad">⚠ {w}</div>
+      ))}
+      {metrics(run.metrics)}
+    </>
+  );
+}
 
 export function ModelsPage(props: { models: Model[]; runs: Run[] }) {
   return (
@@ -78,17 +98,15 @@ export function ModelsPage(props: { models: Model[]; runs: Run[] }) {
                   </td>
                   <td>{r.job}</td>
                   <td>
-                    <span
-                      class={`badge ${r.status === "succeeded" ? "ok" : r.status === "failed" ? "warn" : ""}`}
-                    >
-                      {r.status}
-                    </span>
+                    <span class={`badge ${RUN_BADGE[r.status] ?? ""}`}>{r.status}</span>
                   </td>
                   <td>{dateTime(r.startedAt)}</td>
                   <td>{dateTime(r.finishedAt)}</td>
                   <td class="num">{integer(r.eventsRead)}</td>
                   <td>{r.modelVersion ?? "–"}</td>
-                  <td>{r.error ? <span class="bad">{r.error}</span> : metrics(r.metrics)}</td>
+                  <td>
+                    <RunOutcome run={r} />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,10 +1,15 @@
+import type { RunFlags } from "../../analytics/queries/recommendations-query.ts";
 import type { SlotPerformance } from "../../analytics/recommendations/click-through.ts";
 import { BarChart } from "../charts.tsx";
-import { integer, percent } from "../format.ts";
+import { dateTime, integer, percent } from "../format.ts";
 import { Layout, RangePicker } from "../layout.tsx";
 import { href } from "../paths.ts";
 
-export function RecommendationsPage(props: { rows: SlotPerformance[]; days: number }) {
+export function RecommendationsPage(props: {
+  rows: SlotPerformance[];
+  days: number;
+  flags?: RunFlags[];
+}) {
   const shown = props.rows.filter((r) => r.impressions > 0);
   return (
     <Layout title="Recommendation performance" active="/recommendations">
@@ -58,6 +63,41 @@ export function RecommendationsPage(props: { rows: SlotPerformance[]; days: numb
           </div>
         </>
       )}
+      <FlaggedPairs runs={props.flags ?? []} />
     </Layout>
+  );
+}
+
+/**
+ * Item pairs whose co-views jumped in a training run, or that new visitor ids pushed and the
+ * trainer held back: a campaign, or someone trying to place a product next to a popular one.
+ */
+function FlaggedPairs(props: { runs: RunFlags[] }) {
+  return (
+    <div class="panel" id="reco-flags">
+      <h2>Flagged co-views</h2>
+      {props.runs.length === 0 ? (
+        <p class="muted">No training run in this period flagged a jump in co-views.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Training run</th>
+              <th>Item pair</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.runs.flatMap((run) =>
+              run.flags.map((flag) => (
+                <tr data-flag>
+                  <td>{dateTime(run.runAt)}</td>
+                  <td>{flag}</td>
+                </tr>
+              )),
+            )}
+          </tbody>
+        </table>
+      )}
+    </div>
   );
 }

@@ -1,0 +1,51 @@
+import { createClient, type Client, type Config } from "@libsql/client";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startLibsqlServer, type LibsqlServer, type LibsqlServerOptions } from "./server.ts";
+
+/** A server on a fresh database file, with clients that are closed together with it. */
+export async function testServer(options: Partial<LibsqlServerOptions> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "libsql-server-test-"));
+  const file = join(dir, "db.sqlite");
+  const server: LibsqlServer = await startLibsqlServer({ file, port: 0, ...options });
+  const clients: Client[] = [];
+  return {
+    server,
+    file,
+    /** A client over HTTP (`http:`) or Hrana over WebSocket (`ws:`). */
+    client(transport: "http" | "ws" = "http", config: Partial<Config> = {}): Client {
+      const url = transport === "ws" ? server.url.replace(/^http:/, "ws:") : server.url;
+      const c = createClient({ url, ...config });
+      clients.push(c);
+      return c;
+    },
+    async pipeline(body: unknown, headers: Record<string, string> = {}) {
+      const res = await fetch(server.url + "/v3/pipeline", {
+        method: "POST",
+        headers: { "content-type": "application/json", ...headers },
+        body: typeof body === "string" ? body : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as any };
+    },
+    async stop() {
+      for (const c of clients) c.close();
+      await server.close();
+    },
+    async dispose() {
+      for (const c of clients) c.close();
+      await server.close().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type TestServer = Awaited<ReturnType<typeof testServer>>;
+
+/** Open file descriptors of this process (Linux). */
+export const openFds = () => readdirSync("/proc/self/fd").length;
+
+export const execute = (sql: string, args: unknown[] = []) => ({
+  type: "execute",
+  stmt: { sql, args, want_rows: true },
+});
