@@ -4,3 +4,4 @@ export * from "./visitors.ts";
 export * from "./events.ts";
 export * from "./experiments.ts";
 export * from "./operations.ts";
+export * from "./users.ts";

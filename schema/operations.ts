@@ -6,10 +6,32 @@ export const configVersions = sqliteTable("config_versions", {
   version: integer("version").primaryKey(),
   config: jsonText<Record<string, unknown>>("config").notNull(),
   author: text("author").notNull(),
+  /** Why this version was made (the publish message). */
   note: text("note"),
   createdAt: epochMs("created_at").notNull(),
+  /** When it last became the active version; null while a draft or scheduled. */
   publishedAt: epochMs("published_at"),
+  /** When the cron is to make it active; null once published or cancelled. */
+  scheduledAt: epochMs("scheduled_at"),
 });
+
+/**
+ * Every change to which config is served: publish, schedule, a scheduled publish coming due,
+ * cancel, rollback. Who did it and why, append-only (a version's own row keeps its first message).
+ */
+export const configActions = sqliteTable(
+  "config_actions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    version: integer("version").notNull(),
+    /** publish, schedule, scheduled_publish, cancel, rollback, draft */
+    action: text("action").notNull(),
+    author: text("author").notNull(),
+    message: text("message"),
+    at: epochMs("at").notNull(),
+  },
+  (t) => [index("config_actions_at_idx").on(t.at)],
+);
 
 /** Recommendation models the trainer produced; `status` says whether KV serves it. */
 export const modelVersions = sqliteTable("model_versions", {

@@ -5,8 +5,7 @@ import {
   parseConfig,
   type PersonalizationConfig,
 } from "../workers/edge/decide/index.ts";
-import type { Channel, DeviceClass, PageType } from "../workers/edge/model/context.ts";
-import type { EventData, EventType, TrackedEvent } from "../workers/edge/model/events.ts";
+import type { TrackedEvent } from "../workers/edge/model/events.ts";
 import {
   applyEvent,
   emptyJourney,
@@ -15,6 +14,7 @@ import {
 } from "../workers/edge/visitor/journey.ts";
 import { demoConfigAt } from "./config/demo-config.ts";
 import type { Histories } from "./histories.ts";
+import { fromSeedRow } from "./seed-events.ts";
 
 export type ExperimentRow = typeof experiments.$inferInsert;
 export type ExposureRow = typeof exposures.$inferInsert;
@@ -24,23 +24,6 @@ export function loadDemoConfig(now: number): PersonalizationConfig {
   const parsed = parseConfig(demoConfigAt(now));
   if (!parsed.ok) throw new Error(`demo-config.json is invalid: ${JSON.stringify(parsed.errors)}`);
   return parsed.config;
-}
-
-function trackedEvent(row: Histories["events"][number], i: number): TrackedEvent {
-  return {
-    id: row.eventId ?? `seed-${i}`,
-    type: row.type as EventType,
-    at: row.occurredAt,
-    sessionId: row.sessionId ?? null,
-    path: row.path ?? null,
-    pageType: (row.pageType as PageType | null) ?? null,
-    productId: row.productId ?? null,
-    categoryId: row.categoryId ?? null,
-    channel: (row.channel as Channel | null) ?? null,
-    device: (row.device as DeviceClass | null) ?? null,
-    valueCents: row.valueCents ?? null,
-    data: (row.payload ?? {}) as EventData,
-  };
 }
 
 /**
@@ -60,9 +43,9 @@ export function generateExposures(
 ): { experiments: ExperimentRow[]; exposures: ExposureRow[] } {
   const campaignOf = new Map(histories.sessions.map((s) => [s.id, s.campaign ?? null]));
   const byVisitor = new Map<string, TrackedEvent[]>();
-  histories.events.forEach((row, i) => {
+  histories.events.forEach((row) => {
     const list = byVisitor.get(row.visitorId) ?? [];
-    list.push(trackedEvent(row, i));
+    list.push(fromSeedRow(row));
     byVisitor.set(row.visitorId, list);
   });
   const out: ExposureRow[] = [];

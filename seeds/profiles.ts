@@ -1,7 +1,7 @@
 import type { Catalog } from "./catalog.ts";
 import type { Histories } from "./histories.ts";
 import { buildProfile } from "../workers/edge/profile/index.ts";
-import { fromSeedRow, seedLookup } from "../workers/edge/profile/seed-events.ts";
+import { fromSeedRow, seedLookup } from "./seed-events.ts";
 
 /**
  * Profiles for the seeded visitors, built by the same builder the visitors' Durable Objects

@@ -15,7 +15,7 @@ import {
   toProfile,
   type ProfileState,
 } from "../../workers/edge/profile/index.ts";
-import { fromSeedRow, seedLookup } from "../../workers/edge/profile/seed-events.ts";
+import { fromSeedRow, seedLookup } from "../../seeds/seed-events.ts";
 
 const runsArg = process.argv.indexOf("--runs");
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 7;

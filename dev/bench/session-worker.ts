@@ -1,4 +1,6 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assertPortFree } from "../ports.ts";
 
@@ -17,6 +19,41 @@ export const BENCH_CONFIG = {
   session: "dev/bench/workers/session-worker.toml",
 };
 
+/**
+ * Bundles a bench Worker once (`wrangler deploy --dry-run --outdir`) and writes a config next
+ * to the bundle that serves it unbundled, so the bench measures one build throughout: wrangler
+ * dev would otherwise rebuild and restart the Worker whenever a source file changes mid-run.
+ * Returns the derived config's path.
+ */
+export function prebuild(config: string, outDir: string): string {
+  const build = spawnSync(
+    process.execPath,
+    [
+      `${root}node_modules/wrangler/bin/wrangler.js`,
+      "deploy",
+      "--dry-run",
+      "-c",
+      config,
+      "--outdir",
+      `${root}${outDir}`,
+    ],
+    { cwd: root, encoding: "utf8", env: { ...process.env, WRANGLER_SEND_METRICS: "false" } },
+  );
+  if (build.status !== 0) {
+    const why = `${build.stdout}${build.stderr}`.split("\n").filter((l) => /ERROR|rror|✘/.test(l));
+    throw new Error(`bundling ${config} failed: ${why.join(" ").replace(/\x1b\[[0-9;]*m/g, "")}`);
+  }
+  const text = readFileSync(`${root}${config}`, "utf8");
+  const main = /^main = "([^"]+)"$/m.exec(text)?.[1];
+  if (!main) throw new Error(`${config} has no main = "..." line`);
+  const derived = `${outDir}/${basename(config)}`;
+  writeFileSync(
+    `${root}${derived}`,
+    text.replace(/^main = .*$/m, `main = "${basename(main)}"\nno_bundle = true`),
+  );
+  return derived;
+}
+
 export type SessionWorker = { url: string; port: number; stop(): Promise<void> };
 
 export async function startSessionWorker(opts: {
@@ -33,7 +70,7 @@ export async function startSessionWorker(opts: {
       `${root}node_modules/wrangler/bin/wrangler.js`,
       "dev",
       "-c",
-      BENCH_CONFIG.session,
+      prebuild(BENCH_CONFIG.session, `${opts.dataDir}/session-bundle`),
       "--port",
       String(opts.port),
       "--ip",

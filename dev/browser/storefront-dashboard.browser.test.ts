@@ -228,10 +228,10 @@ describe("storefront and dashboard in Chromium", () => {
     expect(page.url()).toContain("/__vitrine/dashboard/login");
     await shot(page, "dashboard-1-login");
     await page.fill("#token", "not-the-token");
-    await page.click("button[type=submit]");
+    await page.click("text=Log in with the token");
     await expect(page.getByRole("alert").textContent()).resolves.toMatch(/not the admin token/);
     await page.fill("#token", stack.adminToken);
-    await page.click("button[type=submit]");
+    await page.click("text=Log in with the token");
     // Back where the visitor wanted to go.
     await page.waitForURL(`${stack.workerUrl}/__vitrine/dashboard/attribution`);
     expect(await page.locator("h1").textContent()).toBe("Attribution");

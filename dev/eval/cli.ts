@@ -8,19 +8,35 @@ import { interactionsOf } from "../../workers/edge/recommend/interactions.ts";
 import { chartSvg } from "./chart.ts";
 import { evaluateAll, resultsTable } from "./evaluate.ts";
 import { parseInteractions, toCsv } from "./interactions-csv.ts";
+import { parseLog } from "./log-adapters.ts";
+import {
+  ease,
+  itemKnn,
+  personalPopularity,
+  popularity,
+  recentPopularity,
+  sessionKnn,
+  vitrine,
+} from "./methods.ts";
+import { protocolTables, runProtocol } from "./next-basket.ts";
 
 const USAGE = `usage:
-  npm run eval -- --interactions FILE.csv [--k 10,20] [--history 50] [--ease-max 1500]
+  npm run eval -- --interactions FILE.csv [--protocol next-basket|leave-last-out]
+                  [--unit basket|session] [--test-fraction 0.1] [--bootstrap 1000] [--seed 1]
+                  [--k 10,20] [--history 50] [--ease-max 1500] [--ease-baseline-max 2500]
                   [--half-life-days 30] [--window-days 7,14,120] [--out reports]
   npm run eval -- --export-seeded FILE.csv [--visitors 3000]
-CSV: visitor_id,item_id,timestamp[,event_type] with a header (or a MovieLens ratings.csv).`;
+CSV with a header: visitor_id,item_id,timestamp[,event_type][,session_id][,basket_id]; a
+transactional export (Invoice, StockCode, Customer ID, InvoiceDate[, Quantity]); an event log
+(RetailRocket/REES46 columns); or a MovieLens ratings.csv.`;
 
 type Args = Record<string, string>;
 
 function parseArgs(argv: string[]): Args {
   const known = [
     ...["interactions", "k", "history", "ease-max", "out", "export-seeded", "visitors"],
-    ...["half-life-days", "window-days"],
+    ...["half-life-days", "window-days", "protocol", "unit", "test-fraction", "bootstrap", "seed"],
+    "ease-baseline-max",
   ];
   const args: Args = {};
   for (let i = 0; i < argv.length; i++) {
@@ -86,6 +102,18 @@ async function main(argv: string[]): Promise<void> {
   const text = await readFile(file, "utf8").catch(() => {
     throw new Error(`--interactions: cannot read ${file}`);
   });
+  const protocol = args.protocol ?? "next-basket";
+  if (protocol === "next-basket")
+    return nextBasket(args, file, text, {
+      ks,
+      history,
+      easeMaxItems,
+      halfLifeDays,
+      windowDays: windowDays as [number, number, number],
+      outDir,
+    });
+  if (protocol !== "leave-last-out")
+    throw new Error("--protocol must be next-basket or leave-last-out");
   const interactions = parseInteractions(text, basename(file));
   if (interactions.length === 0) throw new Error(`${file}: no interactions`);
 
@@ -141,6 +169,79 @@ async function main(argv: string[]): Promise<void> {
     ),
   );
   console.log(`\nchart: ${svg}`);
+}
+
+/** The next-basket protocol (protocol.ts, next-basket.ts): tables with intervals and tests. */
+async function nextBasket(
+  args: Args,
+  file: string,
+  text: string,
+  o: {
+    ks: number[];
+    history: number;
+    easeMaxItems: number;
+    halfLifeDays: number;
+    windowDays: [number, number, number];
+    outDir: string;
+  },
+): Promise<void> {
+  const unit = args.unit ?? "basket";
+  if (unit !== "basket" && unit !== "session") throw new Error("--unit must be basket or session");
+  const testFraction = Number(args["test-fraction"] ?? 0.1);
+  if (!(testFraction > 0 && testFraction < 0.5))
+    throw new Error("--test-fraction must be a number between 0 and 0.5");
+  const rounds = positiveInt(args, "bootstrap", 1000, 100);
+  const seed = positiveInt(args, "seed", 1, 0);
+  const easeBaselineMax = positiveInt(args, "ease-baseline-max", 2500, 0);
+  const { events, dropped, format } = parseLog(text, basename(file));
+  if (events.length === 0) throw new Error(`${file}: no events`);
+  const vitrineMethod = vitrine(o);
+  const tuned = vitrine({ ...o, tune: true });
+  const methods = [
+    popularity,
+    recentPopularity,
+    personalPopularity,
+    itemKnn,
+    ...(easeBaselineMax > 0 ? [ease(easeBaselineMax)] : []),
+    sessionKnn,
+    vitrineMethod,
+    tuned,
+  ];
+  const report = runProtocol(events, methods, {
+    unit,
+    ks: o.ks,
+    historyLimit: o.history,
+    testFraction,
+    seed,
+    bootstrapRounds: rounds,
+    onProgress: (stage) => console.error(`  ${stage}`),
+  });
+  const name = basename(file).replace(/\.[^.]+$/, "");
+  const visitors = new Set(events.map((e) => e.visitor)).size;
+  const items = new Set(events.map((e) => e.item)).size;
+  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+  console.log(
+    `\n${name} (${format}): ${events.length} events, ${visitors} visitors, ${items} items` +
+      (dropped.noVisitor || dropped.returns
+        ? `; left out ${dropped.noVisitor} rows without a customer, ${dropped.returns} returns`
+        : "") +
+      `\nunit: ${unit}; validation from ${day(report.cutoffs.validation)} (${report.validationCases} cases), ` +
+      `test from ${day(report.cutoffs.test)}; training = ${report.trainEvents} events before the test cutoff; ` +
+      `history = last ${o.history} distinct items strictly before the held-out ${unit}\n`,
+  );
+  for (const m of report.methods)
+    console.log(
+      `${m.method}: params ${JSON.stringify(m.params)}` +
+        (m.validation.length
+          ? ` (validation Recall@${Math.min(...o.ks)}: ${m.validation.map((v) => `${JSON.stringify(v.params)} ${v.recall.toFixed(4)}`).join(", ")})`
+          : "") +
+        `, trained in ${(m.trainMs / 1000).toFixed(1)} s`,
+    );
+  console.log(`\n${protocolTables(report, o.ks, tuned.name, rounds, seed)}`);
+  await mkdir(o.outDir, { recursive: true });
+  const out = join(o.outDir, `eval-${name}-${unit}.json`);
+  await writeFile(out, JSON.stringify({ file, dropped, ...report }, null, 1));
+  console.log(`\nper-case metrics: ${out}`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

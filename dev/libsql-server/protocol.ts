@@ -140,8 +140,15 @@ export function checkStmt(s: unknown, where: string): Stmt {
   };
 }
 
-function checkCond(c: unknown, where: string): BatchCond {
+/**
+ * How deep batch conditions may nest. Checking and evaluating them recurses, so a deeper one
+ * would overflow the stack; sqld's JSON decoder stops at 128 levels of nesting too.
+ */
+const MAX_COND_DEPTH = 100;
+
+function checkCond(c: unknown, where: string, depth = 1): BatchCond {
   if (!isObject(c)) fail(where, "condition must be an object");
+  if (depth > MAX_COND_DEPTH) fail(where, `condition nests more than ${MAX_COND_DEPTH} levels`);
   switch (c.type) {
     case "ok":
     case "error":
@@ -149,11 +156,11 @@ function checkCond(c: unknown, where: string): BatchCond {
         fail(where, "condition step must be a step index");
       return { type: c.type, step: c.step as number };
     case "not":
-      return { type: "not", cond: checkCond(c.cond, where) };
+      return { type: "not", cond: checkCond(c.cond, where, depth + 1) };
     case "and":
     case "or":
       if (!Array.isArray(c.conds)) fail(where, "conds must be an array");
-      return { type: c.type, conds: c.conds.map((x) => checkCond(x, where)) };
+      return { type: c.type, conds: c.conds.map((x) => checkCond(x, where, depth + 1)) };
     case "is_autocommit":
       return { type: "is_autocommit" };
     default:

@@ -5,14 +5,14 @@ import {
   parseConfig,
   type PersonalizationConfig,
 } from "../../workers/edge/decide/config-schema.ts";
-import { decide } from "../../workers/edge/decide/decide.ts";
-import type { SlotDecision } from "../../workers/edge/decide/decide.ts";
-import { renderSlot, type ProductSource } from "../../workers/edge/decide/render.ts";
+import { decide, type SlotDecision } from "../../workers/edge/decide/decide.ts";
+import { renderSlot } from "../../workers/edge/decide/render.ts";
 import {
-  cartSession,
   context,
+  demoItem,
   input,
   modeProfile,
+  richInput,
 } from "../../workers/edge/decide/test-fixtures.ts";
 import { CATEGORIES } from "../catalog-specs.ts";
 import { FAQ_IDS } from "../shop/faq-content.ts";
@@ -81,24 +81,8 @@ describe("demo config fits the demo shop", () => {
 });
 
 describe("every demo variant renders well-formed HTML", () => {
-  const item = (id: string, stock: number): ProductSource => ({
-    id,
-    name: `Product ${id}`,
-    url: `/p/${id}`,
-    imageUrl: `/img/${id}.svg`,
-    priceCents: 2999,
-    currency: "EUR",
-    rating: 4.4,
-    reviewCount: 87,
-    stock,
-    categoryId: "sports-watches",
-    brand: "Brand",
-  });
-  const rich = input({
-    context: context({ pageType: "product", productId: "p", categoryId: "sports-watches" }),
-    profile: modeProfile("spontaneous", { segments: ["gift_buyer"], orderCount: 1 }),
-    session: cartSession(3000, { journeyStage: "checkout", pageViews: 9 }),
-  });
+  const item = demoItem;
+  const rich = richInput();
   const VOID = new Set(["img", "br", "hr", "input", "meta", "link", "source", "wbr"]);
 
   it.each(variants.map(([id]) => id))("%s", (id) => {

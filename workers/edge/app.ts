@@ -6,6 +6,7 @@ import { adminDoctor } from "./api/admin-doctor.ts";
 import { adminPreview } from "./api/admin-preview.ts";
 import { adminCustomers } from "./api/admin-customers.ts";
 import { adminModels } from "./api/admin-models.ts";
+import { adminUsers } from "./api/admin-users.ts";
 import { assets } from "./api/assets.ts";
 import { consent } from "./api/consent.ts";
 import { decideApi } from "./api/decide.ts";
@@ -49,6 +50,7 @@ app.route(`${v1}/admin/customers`, adminCustomers);
 app.route(`${v1}/admin/models`, adminModels);
 app.route(`${v1}/admin/doctor`, adminDoctor);
 app.route(`${v1}/admin/preview`, adminPreview);
+app.route(`${v1}/admin/users`, adminUsers);
 app.route(`${API_PREFIX}/dashboard`, dashboard);
 app.all(`${API_PREFIX}/*`, (c) =>
   c.json({ code: "not_found", message: `No such endpoint: ${c.req.path}` }, 404),

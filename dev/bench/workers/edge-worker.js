@@ -6,10 +6,23 @@
 import worker from "../../../workers/edge/index.ts";
 import { benchRoute, counts, countingEnv, countTursoRows } from "./counting.js";
 
+async function scheduledNow(url, env, ctx) {
+  const controller = {
+    cron: url.searchParams.get("cron") ?? "",
+    scheduledTime: Date.now(),
+    noRetry() {},
+  };
+  await worker.scheduled(controller, countingEnv(env), ctx);
+  return new Response("Ran scheduled event");
+}
+
 export default {
   fetch(request, env, ctx) {
     countTursoRows(env.TURSO_URL);
-    if (new URL(request.url).pathname.startsWith("/__bench/")) return benchRoute(request, env);
+    const url = new URL(request.url);
+    if (url.pathname.startsWith("/__bench/")) return benchRoute(request, env);
+    // What `wrangler dev --test-scheduled` adds when it bundles; the bench serves a prebuilt bundle.
+    if (url.pathname === "/__scheduled") return scheduledNow(url, env, ctx);
     counts.requests++;
     return worker.fetch(request, countingEnv(env), ctx);
   },

@@ -1,46 +1,57 @@
-import { desc, eq, sql } from "drizzle-orm";
+import { desc } from "drizzle-orm";
 import { Hono } from "hono";
 import { z } from "zod";
 import { configVersions } from "../../../schema/index.ts";
 import {
-  CONFIG_POINTER,
-  configKey,
-  forgetActiveConfig,
-  loadActiveConfig,
-} from "../config/config-store.ts";
+  activateVersion,
+  cancelSchedule,
+  MAX_MESSAGE_LENGTH,
+  messageOf,
+  publishTimeOf,
+  recordVersion,
+  validConfig,
+  type Mode,
+} from "../config/config-publishing.ts";
+import { CONFIG_POINTER, loadActiveConfig } from "../config/config-store.ts";
 import { createDb } from "../db/client.ts";
-import { ConfigSchema, parseConfig } from "../decide/index.ts";
+import { ConfigSchema } from "../decide/index.ts";
 import { ApiError, parseInput } from "../errors.ts";
 import { settingsOf } from "../settings.ts";
 import { describeRoute, ErrorEnvelope } from "./route-docs.ts";
 import * as clock from "../clock.ts";
 
-const MAX_CONFIG_BYTES = 1024 * 1024;
-
 const POSITIVE_WHOLE = "must be a positive whole number";
 
-/** Which published version to serve again. */
+/** Which published version to serve again, and why. */
 export const ConfigRollback = z.object({
   version: z.int({ error: POSITIVE_WHOLE }).min(1, { error: POSITIVE_WHOLE }),
+  message: z.string().max(MAX_MESSAGE_LENGTH).optional(),
 });
+const VersionParam = z.coerce.number().int().min(1, { error: POSITIVE_WHOLE });
 
 const ActiveConfig = z.object({ version: z.number().int(), config: ConfigSchema });
-const Version = z.object({ version: z.number().int() });
+const Version = z.object({
+  version: z.number().int(),
+  scheduledAt: z.number().int().optional(),
+});
 const Versions = z.object({
   active: z.number().int().nullable(),
   versions: z.array(
     z.object({
       version: z.number().int(),
       author: z.string(),
+      message: z.string().nullable(),
       createdAt: z.number().int(),
       publishedAt: z.number().int().nullable(),
+      scheduledAt: z.number().int().nullable(),
     }),
   ),
 });
 
 /**
  * Publishing personalization configs: validate, record in Turso (the audit trail), write the
- * immutable version to KV, then flip the pointer. Rollback only flips the pointer back.
+ * immutable version to KV, then flip the pointer (or leave it to the cron at `publishAt`).
+ * Rollback only flips the pointer back. Every change is logged with its author and message.
  */
 export const adminConfig = new Hono<{ Bindings: Env }>()
   .get(
@@ -59,46 +70,32 @@ export const adminConfig = new Hono<{ Bindings: Env }>()
   .post(
     "/",
     describeRoute({
-      summary: "Validate and publish a config",
+      summary:
+        "Validate and publish a config (`?message=` says why; `?publishAt=` ISO or epoch ms schedules it for the cron instead)",
       tag: "admin",
       body: ConfigSchema,
       responses: {
-        201: ["Published as this version", Version],
+        201: ["Published (or scheduled) as this version", Version],
         400: ["Invalid, with every failing path", ErrorEnvelope],
         413: ["Over 1 MiB", ErrorEnvelope],
       },
     }),
     async (c) => {
-      const text = await c.req.text();
-      if (text.length > MAX_CONFIG_BYTES) {
-        throw new ApiError(413, "too_large", `Configuration over ${MAX_CONFIG_BYTES} bytes`);
-      }
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        throw new ApiError(400, "invalid_json", "The body is not valid JSON");
-      }
-      const parsed = parseConfig(json);
-      if (!parsed.ok) {
-        throw new ApiError(400, "invalid_config", "The configuration is not valid", parsed.errors);
-      }
+      const config = validConfig(await c.req.text());
+      const change = {
+        author: c.req.header("x-vitrine-author") ?? "admin",
+        message: messageOf(c.req.query("message"), false),
+      };
+      const publishAt = c.req.query("publishAt");
+      const mode: Mode = publishAt
+        ? { kind: "schedule", at: publishTimeOf(publishAt, clock.now()) }
+        : { kind: "publish" };
       const db = createDb(settingsOf(c.env));
-      const now = clock.now();
-      const author = c.req.header("x-vitrine-author") ?? "admin";
-      // The version comes from the system of record; the insert fails on a concurrent publish.
-      const [row] = await db
-        .select({ next: sql<number>`coalesce(max(${configVersions.version}), 0) + 1` })
-        .from(configVersions);
-      const version = Number(row?.next ?? 1);
-      const config = { ...parsed.config, version };
-      await db
-        .insert(configVersions)
-        .values({ version, config, author, createdAt: now, publishedAt: now });
-      await c.env.CONFIG.put(configKey(version), JSON.stringify(config));
-      await c.env.CONFIG.put(CONFIG_POINTER, String(version));
-      forgetActiveConfig();
-      return c.json({ version }, 201);
+      const version = await recordVersion(c.env, db, config, change, mode);
+      return c.json(
+        mode.kind === "schedule" ? { version, scheduledAt: mode.at } : { version },
+        201,
+      );
     },
   )
   .get(
@@ -114,8 +111,10 @@ export const adminConfig = new Hono<{ Bindings: Env }>()
         .select({
           version: configVersions.version,
           author: configVersions.author,
+          message: configVersions.note,
           createdAt: configVersions.createdAt,
           publishedAt: configVersions.publishedAt,
+          scheduledAt: configVersions.scheduledAt,
         })
         .from(configVersions)
         .orderBy(desc(configVersions.version))
@@ -139,20 +138,36 @@ export const adminConfig = new Hono<{ Bindings: Env }>()
       },
     }),
     async (c) => {
-      const { version } = parseInput(
+      const { version, message } = parseInput(
         ConfigRollback,
         await c.req.json().catch(() => ({})),
         "invalid_version",
       );
-      if ((await c.env.CONFIG.get(configKey(version))) === null) {
-        throw new ApiError(404, "unknown_version", `Configuration version ${version} is not in KV`);
-      }
-      await c.env.CONFIG.put(CONFIG_POINTER, String(version));
-      forgetActiveConfig();
-      await createDb(settingsOf(c.env))
-        .update(configVersions)
-        .set({ publishedAt: clock.now() })
-        .where(eq(configVersions.version, version));
+      const db = createDb(settingsOf(c.env));
+      await activateVersion(c.env, db, version, {
+        author: c.req.header("x-vitrine-author") ?? "admin",
+        message: messageOf(message, false),
+      });
+      return c.json({ version });
+    },
+  )
+  .post(
+    "/scheduled/:version/cancel",
+    describeRoute({
+      summary: "Take a scheduled version off the schedule (it stays as a draft)",
+      tag: "admin",
+      responses: {
+        200: ["Cancelled", Version],
+        400: ["`version` is not a positive whole number", ErrorEnvelope],
+        404: ["Not scheduled", ErrorEnvelope],
+      },
+    }),
+    async (c) => {
+      const version = parseInput(VersionParam, c.req.param("version"), "invalid_version");
+      await cancelSchedule(createDb(settingsOf(c.env)), version, {
+        author: c.req.header("x-vitrine-author") ?? "admin",
+        message: messageOf(c.req.query("message"), false),
+      });
       return c.json({ version });
     },
   );

@@ -111,7 +111,12 @@ export const consent = new Hono<{ Bindings: Env }>()
     const isForm = /form/.test(c.req.header("content-type") ?? "");
     let raw: unknown;
     if (isForm) {
-      const form = await c.req.parseBody();
+      // A form the platform cannot read (a multipart body without its boundary, say) is bad input.
+      const form = await c.req.parseBody().catch(() => {
+        throw new ApiError(400, "invalid_form", "The body is not a readable form", {
+          field: "body",
+        });
+      });
       raw = { personalization: truthy(form.personalization), analytics: truthy(form.analytics) };
     } else {
       raw = await c.req.json().catch(() => {

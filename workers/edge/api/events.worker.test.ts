@@ -1,4 +1,4 @@
-import { env, runDurableObjectAlarm } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { count, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import {
@@ -10,7 +10,9 @@ import {
   visitors,
 } from "../../../schema/index.ts";
 import { createDb } from "../db/client.ts";
+import * as clock from "../clock.ts";
 import { BROWSER_UA, call, consenting } from "../test-support.ts";
+import { VisitorSession } from "../visitor/visitor-session.ts";
 
 const db = createDb({ tursoUrl: env.TURSO_URL, tursoAuthToken: "" });
 const stubOf = (visitorId: string) => env.VISITOR.get(env.VISITOR.idFromName(visitorId));
@@ -267,6 +269,12 @@ describe("events API: limits and CORS", () => {
     });
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(await stubOf(visitorId).pending()).toBe(100);
+    // The bucket is in the object's storage: a new instance (the object back in memory after
+    // an eviction) refuses the flood as well.
+    const again = await runInDurableObject(stubOf(visitorId), (_instance, state) =>
+      new VisitorSession(state, env).ingest(visitorId, batch(4).events as never, clock.now()),
+    );
+    expect(again).toMatchObject({ status: "rate_limited" });
   });
 
   it("limits by address the calls that would mint a new visitor id", async () => {

@@ -1,6 +1,7 @@
 import type { RequestContext } from "../model/context.ts";
 import type { CatalogItem, ListSource } from "../model/catalog.ts";
 import type { Profile, SessionState } from "../model/profile.ts";
+import { buyAgain } from "../recommend/buy-again.ts";
 import type { RecoModel } from "../recommend/model.ts";
 import { recommend, type RecoSlot, type ScoreContext } from "../recommend/score.ts";
 import type { Rankings } from "../scheduled/rankings.ts";
@@ -56,6 +57,8 @@ export function resolveList(source: ListSource, input: ListInput): ListedItem[] 
   const inCategory = (ids: string[]) =>
     category ? ids.filter((id) => model.items[id]?.categoryId === category) : ids;
 
+  if (source === "buyAgain") return buyAgainList(model, input, category);
+
   if (model.reco && RECO_SOURCES.has(source)) {
     if ((source === "similar" || source === "alsoBought") && !current) return [];
     return fromModel(source as RecoSlot, model, input, current?.id ?? null, category);
@@ -104,6 +107,33 @@ export function resolveList(source: ListSource, input: ListInput): ListedItem[] 
     if (!item || item.stock <= 0 || excluded.has(id) || seen.has(id)) continue;
     seen.add(id);
     out.push(item);
+    if (out.length >= input.limit) break;
+  }
+  return out;
+}
+
+/**
+ * "Buy it again": what the visitor bought (the profile keeps the order, most recent first, not
+ * the times), ranked by recommend/buy-again.ts; in stock, not in the cart, not the product on
+ * the page. Unlike every other list it shows bought items: they are the point.
+ */
+function buyAgainList(model: MerchModel, input: ListInput, category: string | null): ListedItem[] {
+  const bought = input.profile?.purchasedProducts ?? [];
+  const skip = new Set<string>([
+    ...(input.context.productId ? [input.context.productId] : []),
+    ...(input.session?.cart.lines.map((l) => l.productId) ?? []),
+  ]);
+  const ranked = buyAgain(
+    bought.map((id) => ({ id, boughtAt: [] })),
+    input.context.now,
+    bought.length,
+  );
+  const out: ListedItem[] = [];
+  for (const { id } of ranked) {
+    const item = model.items[id];
+    if (!item || item.stock <= 0 || skip.has(id)) continue;
+    if (category && item.categoryId !== category) continue;
+    out.push({ ...item, reason: "Bought before" });
     if (out.length >= input.limit) break;
   }
   return out;

@@ -2,8 +2,8 @@ import { parseConfig, type PersonalizationConfig } from "../decide/index.ts";
 import { IsolateMemo } from "../personalize/memo.ts";
 
 /** KV layout: immutable versions plus one pointer, so a publish or rollback is one write. */
-export const CONFIG_POINTER = "config:active";
-export const configKey = (version: number) => `config:v:${version}`;
+export { CONFIG_POINTER, configKey } from "../kv-keys.ts";
+import { CONFIG_POINTER, configKey } from "../kv-keys.ts";
 
 export type ActiveConfig = { version: number; config: PersonalizationConfig };
 

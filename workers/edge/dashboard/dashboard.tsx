@@ -10,19 +10,37 @@ import {
   slotPerformance,
 } from "../analytics/queries/recommendations-query.ts";
 import { segmentSizes } from "../analytics/queries/segments-query.ts";
-import { adminConfig } from "../api/admin-config.ts";
+import {
+  activateVersion,
+  cancelSchedule,
+  messageOf,
+  publishTimeOf,
+  recentActions,
+  recordVersion,
+  scheduledVersions,
+  validateConfigText,
+  type Mode,
+} from "../config/config-publishing.ts";
 import { CONFIG_POINTER, configKey, loadActiveConfig } from "../config/config-store.ts";
+import { diffLines, withContext } from "../config/line-diff.ts";
 import { createDb } from "../db/client.ts";
-import { ApiError, errorResponse } from "../errors.ts";
+import { ApiError } from "../errors.ts";
 import { EVENT_TYPES } from "../model/events.ts";
 import { settingsOf } from "../settings.ts";
+import { authorOf } from "../users/roles.ts";
+import { checkPassword, startSession } from "../users/user-sessions.ts";
 import {
   clearedSessionCookie,
+  endUserSession,
   hasBearer,
-  requireAdmin,
+  principalOf,
+  requireLogin,
+  requireRole,
   safeNext,
   sameSecretToken,
   sessionCookie,
+  USER_COOKIE,
+  userSessionCookie,
 } from "./auth.ts";
 import { AttributionPage } from "./pages/attribution.tsx";
 import { ConfigPage, type ConfigNotice } from "./pages/config.tsx";
@@ -34,6 +52,7 @@ import { ModelsPage } from "./pages/models.tsx";
 import { OverviewPage } from "./pages/overview.tsx";
 import { RecommendationsPage } from "./pages/recommendations.tsx";
 import { SegmentsPage } from "./pages/segments.tsx";
+import { usersDashboard } from "./pages/users.tsx";
 import { href } from "./paths.ts";
 import * as clock from "../clock.ts";
 
@@ -62,53 +81,90 @@ function goalOf(c: Context<Env_>): string {
 
 const db = (c: Context<Env_>) => createDb(settingsOf(c.env));
 
-// The existing admin config API, called in-process so publish and rollback follow one path.
-const configApi = new Hono<Env_>().route("/", adminConfig);
-configApi.onError(errorResponse);
+type ConfigView = { notice?: ConfigNotice; draft?: string; message?: string; errors?: string[] };
 
-async function configPage(c: Context<Env_>, notice?: ConfigNotice, draft?: string) {
+const prettyJson = (text: string): string => {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+};
+
+/** The config page; with a draft, its diff against the active version is shown too. */
+async function configPage(c: Context<Env_>, view: ConfigView = {}, status: 200 | 400 = 200) {
   const active = Number(await c.env.CONFIG.get(CONFIG_POINTER));
   const activeVersion = Number.isInteger(active) && active > 0 ? active : null;
   const raw = activeVersion ? await c.env.CONFIG.get(configKey(activeVersion)) : null;
-  const pretty = raw ? JSON.stringify(JSON.parse(raw), null, 2) : "";
-  const versions = await configHistory(db(c));
+  const pretty = raw ? prettyJson(raw) : "";
+  const [versions, scheduled, actions] = await Promise.all([
+    configHistory(db(c)),
+    scheduledVersions(db(c)),
+    recentActions(db(c)),
+  ]);
+  const diff =
+    view.draft === undefined ? undefined : withContext(diffLines(pretty, prettyJson(view.draft)));
   const page = (
     <ConfigPage
+      principal={principalOf(c)}
       active={activeVersion}
       versions={versions}
-      draft={draft ?? pretty}
-      notice={notice}
+      scheduled={scheduled}
+      actions={actions}
+      draft={view.draft ?? pretty}
+      message={view.message}
+      diff={diff}
+      errors={view.errors}
+      notice={view.notice}
     />
   );
-  return c.html(page, notice?.kind === "error" ? 400 : 200);
+  return c.html(page, status);
 }
 
-async function callConfigApi(c: Context<Env_>, path: string, body: string) {
-  const res = await configApi.request(
-    path,
-    {
-      method: "POST",
-      body,
-      headers: { "content-type": "application/json", "x-vitrine-author": "dashboard" },
-    },
-    c.env,
-    c.executionCtx,
-  );
-  const json = (await res.json()) as {
-    version?: number;
-    message?: string;
-    details?: { path?: string; message?: string }[] | unknown;
+type ConfigForm = { text: string; message: string };
+
+async function configForm(c: Context<Env_>): Promise<ConfigForm & Record<string, unknown>> {
+  const form = await c.req.parseBody();
+  return {
+    ...form,
+    text: typeof form.config === "string" ? form.config : "",
+    message: typeof form.message === "string" ? form.message : "",
   };
-  return { ok: res.ok, json };
 }
 
-function detailsOf(details: unknown): string[] {
-  if (!Array.isArray(details)) return [];
-  return details.map((d) =>
-    typeof d === "object" && d !== null && "path" in d
-      ? `${String((d as { path: unknown }).path)}: ${String((d as { message?: unknown }).message ?? "")}`
-      : JSON.stringify(d),
+/** A failed config action re-renders the page with the draft kept and what went wrong. */
+const refused = (c: Context<Env_>, form: ConfigForm, message: string, errors?: string[]) =>
+  configPage(
+    c,
+    { draft: form.text, message: form.message, errors, notice: { kind: "error", message } },
+    400,
   );
+
+/**
+ * Validates the draft and records it (draft, publish now, or scheduled). Invalid documents and
+ * missing messages come back as the page with every error listed and nothing stored.
+ */
+async function saveConfig(c: Context<Env_>, mode: (form: Record<string, unknown>) => Mode) {
+  const form = await configForm(c);
+  const checked = validateConfigText(form.text);
+  if (!checked.ok) return refused(c, form, checked.message, checked.errors);
+  let change;
+  let chosen: Mode;
+  try {
+    change = { author: authorOf(principalOf(c)), message: messageOf(form.message, true) };
+    chosen = mode(form);
+  } catch (err) {
+    if (err instanceof ApiError) return refused(c, form, err.message);
+    throw err;
+  }
+  const version = await recordVersion(c.env, db(c), checked.config, change, chosen);
+  const message =
+    chosen.kind === "publish"
+      ? `Published version ${version}.`
+      : chosen.kind === "schedule"
+        ? `Version ${version} will be published at ${new Date(chosen.at).toISOString()}.`
+        : `Saved version ${version} as a draft.`;
+  return configPage(c, { notice: { kind: "ok", message } });
 }
 
 /**
@@ -140,6 +196,17 @@ dashboard.post("/login", async (c) => {
   const form = await c.req.parseBody();
   const token = typeof form.token === "string" ? form.token : "";
   const next = safeNext(typeof form.next === "string" ? form.next : null);
+  const email = typeof form.email === "string" ? form.email.trim() : "";
+  if (email) {
+    const password = typeof form.password === "string" ? form.password : "";
+    const user = password ? await checkPassword(db(c), email, password) : null;
+    if (!user) {
+      return c.html(<LoginPage next={next} email={email} error="Wrong email or password." />, 401);
+    }
+    const session = await startSession(db(c), user.id, c.req.header("user-agent") ?? null);
+    c.header("set-cookie", await userSessionCookie(c, session.token));
+    return c.redirect(next, 303);
+  }
   if (!(await sameSecretToken(token, c.env))) {
     return c.html(<LoginPage next={next} error="That is not the admin token." />, 401);
   }
@@ -147,12 +214,20 @@ dashboard.post("/login", async (c) => {
   return c.redirect(next, 303);
 });
 
-dashboard.post("/logout", (c) => {
+dashboard.post("/logout", async (c) => {
+  await endUserSession(c);
   c.header("set-cookie", clearedSessionCookie(c));
+  c.header("set-cookie", clearedSessionCookie(c, USER_COOKIE), { append: true });
   return c.redirect(href("/login"), 303);
 });
 
-dashboard.use("*", requireAdmin);
+dashboard.use("*", requireLogin);
+// Viewers read everything; anything that changes state needs at least an editor, and the
+// routes below that publish or manage users ask for more.
+dashboard.use("*", async (c, next) =>
+  c.req.method === "GET" || c.req.method === "HEAD" ? next() : requireRole("editor")(c, next),
+);
+dashboard.route("/users", usersDashboard);
 dashboard.route("/doctor", doctorDashboard);
 
 dashboard.get("/", async (c) => {
@@ -217,30 +292,62 @@ dashboard.get("/models", async (c) => {
 
 dashboard.get("/config", (c) => configPage(c));
 
-dashboard.post("/config/publish", async (c) => {
-  const form = await c.req.parseBody();
-  const text = typeof form.config === "string" ? form.config : "";
-  const { ok, json } = await callConfigApi(c, "/", text);
-  if (!ok) {
-    return configPage(
-      c,
-      {
-        kind: "error",
-        message: json.message ?? "Publishing failed",
-        details: detailsOf(json.details),
-      },
-      text,
-    );
-  }
-  return configPage(c, { kind: "ok", message: `Published version ${json.version}.` });
+dashboard.post("/config/validate", requireRole("editor"), async (c) => {
+  const form = await configForm(c);
+  const checked = validateConfigText(form.text);
+  const view = { draft: form.text, message: form.message };
+  if (!checked.ok) return refused(c, form, checked.message, checked.errors);
+  return configPage(c, { ...view, notice: { kind: "ok", message: "The draft is valid." } });
 });
 
-dashboard.post("/config/rollback", async (c) => {
+dashboard.post("/config/draft", requireRole("editor"), (c) =>
+  saveConfig(c, () => ({ kind: "draft" })),
+);
+
+dashboard.post("/config/publish", requireRole("publisher"), (c) =>
+  saveConfig(c, () => ({ kind: "publish" })),
+);
+
+dashboard.post("/config/schedule", requireRole("publisher"), (c) =>
+  saveConfig(c, (form) => ({
+    kind: "schedule",
+    at: publishTimeOf(typeof form.publishAt === "string" ? form.publishAt : "", clock.now()),
+  })),
+);
+
+/** Publisher actions on a recorded version: the version and a reason from the form. */
+async function versionAction(c: Context<Env_>) {
   const form = await c.req.parseBody();
   const version = Number(form.version);
-  const { ok, json } = await callConfigApi(c, "/rollback", JSON.stringify({ version }));
-  if (!ok) return configPage(c, { kind: "error", message: json.message ?? "Rollback failed" });
-  return configPage(c, { kind: "ok", message: `Version ${json.version} is active again.` });
+  if (!Number.isInteger(version) || version < 1)
+    throw new ApiError(400, "invalid_version", "version: must be a positive whole number");
+  return { version, message: form.message };
+}
+
+dashboard.post("/config/rollback", requireRole("publisher"), async (c) => {
+  const { version, message } = await versionAction(c);
+  try {
+    const change = { author: authorOf(principalOf(c)), message: messageOf(message, true) };
+    await activateVersion(c.env, db(c), version, change);
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    return configPage(c, { notice: { kind: "error", message: err.message } }, 400);
+  }
+  return configPage(c, { notice: { kind: "ok", message: `Version ${version} is active again.` } });
+});
+
+dashboard.post("/config/cancel", requireRole("publisher"), async (c) => {
+  const { version, message } = await versionAction(c);
+  try {
+    const change = { author: authorOf(principalOf(c)), message: messageOf(message, false) };
+    await cancelSchedule(db(c), version, change);
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    return configPage(c, { notice: { kind: "error", message: err.message } }, 400);
+  }
+  return configPage(c, {
+    notice: { kind: "ok", message: `Version ${version} is no longer scheduled.` },
+  });
 });
 
 dashboard.get("/customers", async (c) => {

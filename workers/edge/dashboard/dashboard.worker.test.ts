@@ -332,14 +332,17 @@ describe("config publish and rollback from the dashboard", () => {
     const cookie = await login();
     const first = await call(
       "/config/publish",
-      form({ config: JSON.stringify(demoConfig) }, { cookie }),
+      form({ config: JSON.stringify(demoConfig), message: "demo" }, { cookie }),
     );
     const firstPage = await first.text();
     expect(first.status).toBe(200);
     const v1 = Number(/Published version (\d+)/.exec(firstPage)?.[1]);
     const second = await call(
       "/config/publish",
-      form({ config: JSON.stringify({ ...demoConfig, enabled: false }) }, { cookie }),
+      form(
+        { config: JSON.stringify({ ...demoConfig, enabled: false }), message: "off" },
+        { cookie },
+      ),
     );
     const v2 = Number(/Published version (\d+)/.exec(await second.text())?.[1]);
     // Versions come from Turso, shared with other test files publishing at the same time.
@@ -349,7 +352,10 @@ describe("config publish and rollback from the dashboard", () => {
     const bad = await call(
       "/config/publish",
       form(
-        { config: JSON.stringify({ ...demoConfig, holdout: { percent: 500, salt: "x" } }) },
+        {
+          config: JSON.stringify({ ...demoConfig, holdout: { percent: 500, salt: "x" } }),
+          message: "bad",
+        },
         { cookie },
       ),
     );
@@ -357,7 +363,10 @@ describe("config publish and rollback from the dashboard", () => {
     expect(await bad.text()).toMatch(/holdout\.percent/);
     expect(await env.CONFIG.get("config:active")).toBe(String(v2));
 
-    const back = await call("/config/rollback", form({ version: String(v1) }, { cookie }));
+    const back = await call(
+      "/config/rollback",
+      form({ version: String(v1), message: "back" }, { cookie }),
+    );
     const page = await back.text();
     expect(back.status).toBe(200);
     expect(page).toContain(`Version ${v1} is active again.`);

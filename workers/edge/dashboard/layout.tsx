@@ -11,6 +11,7 @@ const NAV: [string, string][] = [
   ["/config", "Config"],
   ["/customers", "Customer view"],
   ["/doctor", "Doctor"],
+  ["/users", "Users"],
 ];
 
 const CSS = `

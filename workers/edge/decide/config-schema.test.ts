@@ -224,7 +224,7 @@ describe("parseConfig: errors name the path", () => {
       'variants.v.template: required for the "replace" action of slot "hero"',
     ]);
     expect(errorsOf(variant({ items: { source: "hot", limit: 30 } }))).toEqual([
-      'variants.v.items.source: Invalid option: expected one of "bestsellers"|"topRated"|"lowStock"|"trending"|"similar"|"alsoBought"|"recommended"|"accessories"|"completePurchase"',
+      'variants.v.items.source: Invalid option: expected one of "bestsellers"|"topRated"|"lowStock"|"trending"|"similar"|"alsoBought"|"recommended"|"accessories"|"completePurchase"|"buyAgain"',
       "variants.v.items.limit: Too big: expected number to be <=24",
     ]);
   });

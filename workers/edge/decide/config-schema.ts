@@ -430,6 +430,19 @@ export const ConfigSchema = z
     slots: z.record(Id, SlotSchema),
     variants: z.record(Id, VariantSchema),
     experiments: z.record(Id, ExperimentSchema).default({}),
+    catalog: z
+      .strictObject({
+        learnFromPages: z
+          .boolean()
+          .default(false)
+          .describe(
+            "Product pages passing through the proxy add and update their product in the " +
+              "catalog from their schema.org Product (JSON-LD or microdata), rate-limited and " +
+              "off the request path (docs/catalog.md)",
+          ),
+      })
+      .optional()
+      .describe("How the catalog learns about products besides feed imports"),
     consent: ConsentSettings.optional().describe(
       "Where visitors' consent comes from (see docs/consent-managers.md); Vitrine's banner when omitted",
     ),
@@ -465,6 +478,13 @@ export type ParseResult =
  * and templates. Every error names the path it is about, e.g. `variants.x.when.all[0].op: ...`.
  */
 export function parseConfig(input: unknown): ParseResult {
+  // Refused before zod, whose recursive checks would overflow the stack on it.
+  const deep = tooDeepAt(input, MAX_JSON_DEPTH);
+  if (deep)
+    return {
+      ok: false,
+      errors: [`${formatPath(deep.slice(0, 4))}: nests more than ${MAX_JSON_DEPTH} levels deep`],
+    };
   // The preset is merged first, so variants can target its slots.
   const json = withPreset(input);
   const parsed = ConfigSchema.safeParse(json);
@@ -476,6 +496,22 @@ export function parseConfig(input: unknown): ParseResult {
 }
 
 type Path = readonly PropertyKey[];
+
+/** Far deeper than any valid config (rules nest at most MAX_RULE_DEPTH levels). */
+const MAX_JSON_DEPTH = 64;
+
+/** The path of a value nested deeper than `max` arrays and objects, if any (iterative). */
+function tooDeepAt(root: unknown, max: number): Path | null {
+  const stack: [unknown, PropertyKey[]][] = [[root, []]];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (v === null || typeof v !== "object") continue;
+    if (path.length >= max) return path;
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push([x, [...path, i]]));
+    else for (const [k, x] of Object.entries(v)) stack.push([x, [...path, k]]);
+  }
+  return null;
+}
 
 export function formatPath(path: Path): string {
   let out = "";

@@ -1,6 +1,5 @@
 import Mustache from "mustache";
 import { afterEach, describe, expect, it } from "vitest";
-import type { RenderedSlot as RewriterSlot } from "../rewrite/page-rewriter.ts";
 import { inHoldout } from "./bucketing.ts";
 import { decide } from "./decide.ts";
 import {
@@ -13,7 +12,6 @@ import {
   renderSlot,
   renderTemplate,
   type ProductSource,
-  type RenderedSlot,
   type RenderInput,
 } from "./render.ts";
 import {
@@ -428,6 +426,3 @@ function buildViewFor() {
   const config = mustParse(baseConfig());
   return buildView(config, config.variants.welcome!, { input: input(), product: null, items: [] })!;
 }
-
-// Compile-time: what render.ts produces is what the page rewriter accepts, and vice versa.
-export const sameShape: [RewriterSlot, RenderedSlot] = [{} as RenderedSlot, {} as RewriterSlot];

@@ -1,28 +1,12 @@
 import Mustache from "mustache";
 import type { CatalogItem } from "../model/catalog.ts";
-import type { PersonalizationConfig, SlotAction, VariantConfig } from "./config-schema.ts";
+import type { PersonalizationConfig, VariantConfig } from "./config-schema.ts";
 import type { ItemsSpec, PageDecision, SlotDecision } from "./decide.ts";
 import { createFacts, localDate, type DecisionInput } from "./targeting.ts";
 import { checkTemplate, isRelativePath, isSafeUrl, URL_ATTRIBUTES } from "./template.ts";
 
-/**
- * What the page rewriter applies at a slot. Same shape as `RenderedSlot` in
- * rewrite/page-rewriter.ts (render.test.ts checks they stay assignable); declared here so this
- * pure module does not pull the Workers-only rewriter into Node type checks.
- */
-export type RenderedSlot = {
-  slotId: string;
-  action: SlotAction;
-  html: string;
-  attribute?: { name: string; value: string };
-  /**
-   * Hosts the module's absolute links may point to: written out in its template, or of a URL
-   * checked before render (product links, data.*Url). The rewriter drops links to any other.
-   */
-  hosts?: string[];
-  variantId: string;
-  reason: string;
-};
+export type { RenderedSlot } from "../model/rendered-slot.ts";
+import type { RenderedSlot } from "../model/rendered-slot.ts";
 
 /** The product fields a module can show; a `CatalogItem` fits as is. */
 export type ProductSource = Pick<

@@ -2,6 +2,7 @@ import demoJson from "../../../seeds/config/demo-config.json" with { type: "json
 import type { Consent, RequestContext } from "../model/context.ts";
 import type { BuyerMode, Profile, SessionState } from "../model/profile.ts";
 import { parseConfig, type PersonalizationConfig } from "./config-schema.ts";
+import type { ProductSource } from "./render.ts";
 import type { DecisionInput } from "./targeting.ts";
 
 /** Shared builders for the decision engine's tests. Not imported by production code. */
@@ -132,4 +133,30 @@ export function findVisitor(test: (id: string) => boolean, prefix = "visitor"): 
     if (test(id)) return id;
   }
   throw new Error("no visitor found");
+}
+
+/** A product card for module templates, in the demo's category; `stock` drives the badges. */
+export function demoItem(id: string, stock: number): ProductSource {
+  return {
+    id,
+    name: `Product ${id}`,
+    url: `/p/${id}`,
+    imageUrl: `/img/${id}.svg`,
+    priceCents: 2999,
+    currency: "EUR",
+    rating: 4.4,
+    reviewCount: 87,
+    stock,
+    categoryId: "sports-watches",
+    brand: "Brand",
+  };
+}
+
+/** A visitor for whom most demo variants match: a product page, a gift buyer at checkout. */
+export function richInput(): DecisionInput {
+  return input({
+    context: context({ pageType: "product", productId: "p", categoryId: "sports-watches" }),
+    profile: modeProfile("spontaneous", { segments: ["gift_buyer"], orderCount: 1 }),
+    session: cartSession(3000, { journeyStage: "checkout", pageViews: 9 }),
+  });
 }

@@ -1,6 +1,7 @@
 /**
- * A token bucket: bursts up to `capacity`, then `refillPerSec` on average. Pure, so the visitor's
- * Durable Object (the single writer for that visitor) can keep one exactly, without a store.
+ * A token bucket: bursts up to `capacity`, then `refillPerSec` on average. Pure: the visitor's
+ * Durable Object (the single writer for that visitor) keeps one in its storage, so the limit is
+ * exact for that visitor, across the object's restarts too.
  */
 export type Bucket = { tokens: number; at: number };
 export type BucketRule = { capacity: number; refillPerSec: number };

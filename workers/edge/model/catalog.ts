@@ -26,5 +26,7 @@ export const LIST_SOURCES = [
   "recommended",
   "accessories",
   "completePurchase",
+  /** The visitor's past purchases that are due again (recommend/buy-again.ts). */
+  "buyAgain",
 ] as const;
 export type ListSource = (typeof LIST_SOURCES)[number];

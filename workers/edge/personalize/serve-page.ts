@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { watchForCatalog } from "../catalog/learn/index.ts";
 import { parseProductJsonLd } from "../context/json-ld.ts";
 import type { Exposure } from "../decide/index.ts";
 import type { Identity } from "../identity/visitor-identity.ts";
@@ -54,7 +55,9 @@ export const CSP_HEADER = "x-vitrine-csp";
  *     page's CSP (rewrite/csp.ts);
  *  8. a rewritten response is private; Server-Timing says where time went;
  *  9. after the page, the page view is recorded in the visitor's Durable Object, or corrected
- *     when the page showed other slots than the object planned (waitUntil).
+ *     when the page showed other slots than the object planned (waitUntil); a product page
+ *     due to teach the catalog (config `catalog.learnFromPages`) is read from a copy of its
+ *     body there too (catalog/learn).
  * Any failure in 2-3, 6 or 7 serves the origin page as it is.
  */
 export async function servePage(c: Context<Env_>): Promise<Response> {
@@ -161,6 +164,21 @@ async function personalize(
   const { url, identity, consent, previewVariant } = prepared;
   const { page, input } = visitInput(prepared, lookups, active, c.req.raw.headers);
   const { context, visitorId } = input;
+  // Product pages teach the catalog from a copy of their body, read after the page (see
+  // catalog/learn): same bytes to the visitor, no wait here.
+  if (c.req.method === "GET")
+    origin = watchForCatalog(
+      origin,
+      {
+        url,
+        pageType: context.pageType,
+        learnFromPages: config.catalog?.learnFromPages ?? false,
+        currency: config.defaults.currency,
+      },
+      c.env,
+      settingsOf(c.env),
+      c.executionCtx,
+    );
   const model = lookups.model.ok ? lookups.model.value : null;
   // A bot gets the same page logic, but is never identified nor tracked: the header says so.
   const mode = previewVariant ? "preview" : context.isBot ? "bot" : visitMode(input, active);

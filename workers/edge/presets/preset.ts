@@ -1,10 +1,11 @@
+import type { SlotAction } from "../model/rendered-slot.ts";
 import type { PageRule } from "../context/page-rules.ts";
 import type { PageType } from "../model/context.ts";
 
 /** A slot as a preset defines it: the same shape as a config's `slots` entry. */
 export type PresetSlot = {
   selector: string;
-  action: "replace" | "append" | "prepend" | "before" | "after";
+  action: Exclude<SlotAction, "remove" | "setAttribute">;
   pageTypes?: PageType[];
   description: string;
 };

@@ -6,7 +6,7 @@ import { BUYER_MODES, type BuyerMode, type Profile } from "../model/profile.ts";
 import { toProfile } from "./build.ts";
 import { foldEvents } from "./fold.ts";
 import type { ProductLookup } from "./products.ts";
-import { fromSeedRow, seedLookup } from "./seed-events.ts";
+import { fromSeedRow, seedLookup } from "../../../seeds/seed-events.ts";
 import { emptyProfileState, type ProfileState } from "./state.ts";
 
 /**

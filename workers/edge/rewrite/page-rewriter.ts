@@ -1,23 +1,8 @@
 import { MICRODATA_PRODUCT_ID, productIdFromMicrodata } from "../context/microdata.ts";
 import { sanitizeModule, slotTargetProblem } from "./sanitize-module.ts";
 
-/**
- * What to do at one slot, rendered by the decision engine; module markup is sanitized again
- * here before it goes into the page (sanitize-module.ts).
- */
-export type SlotAction =
-  "replace" | "append" | "prepend" | "before" | "after" | "remove" | "setAttribute";
-
-export type RenderedSlot = {
-  slotId: string;
-  action: SlotAction;
-  html: string;
-  attribute?: { name: string; value: string };
-  /** Hosts the module's absolute links may point to (see decide/render.ts). */
-  hosts?: string[];
-  variantId: string;
-  reason: string;
-};
+export type { RenderedSlot, SlotAction } from "../model/rendered-slot.ts";
+import type { RenderedSlot } from "../model/rendered-slot.ts";
 
 export type SlotSelector = { slotId: string; selector: string };
 

@@ -1,20 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { SlotDecision } from "../decide/decide.ts";
-import {
-  buildView,
-  linkHosts,
-  renderSlot,
-  renderTemplate,
-  type ProductSource,
-} from "../decide/render.ts";
+import { buildView, linkHosts, renderSlot, renderTemplate } from "../decide/render.ts";
 import {
   baseConfig,
-  cartSession,
-  context,
   demoConfig,
+  demoItem,
   input,
-  modeProfile,
   mustParse,
+  richInput,
 } from "../decide/test-fixtures.ts";
 import { findExecutable } from "../security/html-oracle.ts";
 import { TEMPLATE_BYPASSES, type TemplateBypass } from "../security/xss-corpus.ts";
@@ -26,24 +19,8 @@ const clean = async (html: string, hosts: string[] = []) => await sanitizeModule
 describe("sanitizeModule", () => {
   it("leaves every demo module exactly as rendered", async () => {
     const config = demoConfig();
-    const item = (id: string, stock: number): ProductSource => ({
-      id,
-      name: `Product ${id}`,
-      url: `/p/${id}`,
-      imageUrl: `/img/${id}.svg`,
-      priceCents: 2999,
-      currency: "EUR",
-      rating: 4.4,
-      reviewCount: 87,
-      stock,
-      categoryId: "sports-watches",
-      brand: "Brand",
-    });
-    const rich = input({
-      context: context({ pageType: "product", productId: "p", categoryId: "sports-watches" }),
-      profile: modeProfile("spontaneous", { segments: ["gift_buyer"], orderCount: 1 }),
-      session: cartSession(3000, { journeyStage: "checkout", pageViews: 9 }),
-    });
+    const item = demoItem;
+    const rich = richInput();
     let checked = 0;
     for (const [id, v] of Object.entries(config.variants)) {
       const slot = config.slots[v.slot]!;

@@ -1,4 +1,6 @@
 import * as clock from "../clock.ts";
+import { publishDue } from "../config/config-publishing.ts";
+import { createDb } from "../db/client.ts";
 import { settingsOf } from "../settings.ts";
 import { publishRankings } from "./publish-rankings.ts";
 import { pullCatalogFeed } from "./pull-catalog.ts";
@@ -11,10 +13,12 @@ type Job = (env: Env, at: number) => Promise<unknown>;
 
 /** Cron expression (exactly as in wrangler.toml) -> the jobs it runs. */
 export const JOBS: Record<string, Job[]> = {
-  // Rankings and the incremental trainer (each run folds in at most a bounded batch of events).
+  // Rankings, the incremental trainer (each run folds in at most a bounded batch of events),
+  // and config versions whose scheduled publish time has come.
   "*/15 * * * *": [
     (env, at) => publishRankings(env, settingsOf(env), at),
     (env, at) => trainRecommendations(env, settingsOf(env), at),
+    (env, at) => publishDue(env, createDb(settingsOf(env)), at),
   ],
   // Hourly: the shop's feed, then rankings at once, so a product gone out of stock or removed
   // leaves the modules without waiting for the next quarter hour.

@@ -4,15 +4,13 @@ import type { Db } from "../db/client.ts";
 import { decodeModel, verifyModel, type Encoded, type Manifest } from "../recommend/codec.ts";
 import type { RecoModel } from "../recommend/model.ts";
 
-/**
- * KV layout of recommendation models: immutable versioned keys (a manifest and binary shards)
- * and one pointer. Shards and manifest are written first and the pointer last, so a reader
- * never sees half a model; old versions stay for instant rollback.
+import { manifestKey, MODEL_POINTER, modelPrefix, shardKey } from "../kv-keys.ts";
+
+/*
+ * Recommendation models in KV (keys: kv-keys.ts): shards and manifest are written first and
+ * the pointer last, so a reader never sees half a model; old versions stay for instant rollback.
  */
-export const MODEL_POINTER = "reco:current";
-export const modelPrefix = (version: string) => `reco:v:${version}`;
-export const manifestKey = (version: string) => `${modelPrefix(version)}:manifest`;
-export const shardKey = (version: string, i: number) => `${modelPrefix(version)}:shard:${i}`;
+export { manifestKey, MODEL_POINTER, modelPrefix, shardKey };
 
 /** Published versions kept in KV (the serving one included); older ones are deleted from KV. */
 export const KEEP_VERSIONS = 3;

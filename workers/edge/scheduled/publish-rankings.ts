@@ -9,8 +9,8 @@ import { DEGRADED } from "./run-warnings.ts";
 import * as clock from "../clock.ts";
 
 /** KV keys of the published rankings: immutable versions plus one pointer that flips. */
-export const RANKINGS_POINTER = "rankings:current";
-export const rankingsKey = (version: string) => `rankings:v:${version}`;
+export { RANKINGS_POINTER, rankingsKey } from "../kv-keys.ts";
+import { RANKINGS_POINTER, rankingsKey } from "../kv-keys.ts";
 
 const DAY_MS = 24 * 3600 * 1000;
 const SALES_WINDOW_DAYS = 30;

@@ -97,6 +97,8 @@ const LOCAL_RETENTION_MS = 90 * 24 * 3600 * 1000;
 
 const META = {
   journey: "journey",
+  /** The events API's per-visitor token bucket. */
+  eventsBucket: "events_bucket",
   visitor: "visitor",
   attempts: "flush_attempts",
   /** While Turso is failing, new touchpoints do not bring the next attempt before this (backoff). */
@@ -142,7 +144,6 @@ type VisitorFacts = {
 export class VisitorSession extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private journey: JourneyState | null = null;
-  private bucket: Bucket | null = null;
   /** The flush in progress, so an erasure can wait for it instead of racing it. */
   private flushing: Promise<FlushResult> | null = null;
   /** The profile last written to KV, also written to Turso with the next flush. */
@@ -371,8 +372,9 @@ export class VisitorSession extends DurableObject<Env> {
     await this.storePending();
     if (this.meta(META.erasedAt) !== null) return { status: "erased" };
     if (isVoidedByWithdrawal(consentAt, this.withdrawnAt())) return { status: "withdrawn" };
-    const verdict = take(this.bucket, events.length, now, EVENTS_PER_VISITOR);
-    this.bucket = verdict.bucket;
+    // Kept in storage, so the limit holds when the object leaves memory and comes back.
+    const verdict = take(this.storedBucket(), events.length, now, EVENTS_PER_VISITOR);
+    this.setMeta(META.eventsBucket, JSON.stringify(verdict.bucket));
     if (!verdict.allowed) return { status: "rate_limited", retryAfterS: verdict.retryAfterS };
     return { status: "ok", ...(await this.store(visitorId, events, now)) };
   }
@@ -686,7 +688,6 @@ export class VisitorSession extends DurableObject<Env> {
       this.metaCache.clear();
       this.parsedFacts = null;
       this.journey = null;
-      this.bucket = null;
       this.profile = null;
       this.builder = null;
       this.served = null;
@@ -869,6 +870,13 @@ export class VisitorSession extends DurableObject<Env> {
         ?.value ?? null;
     this.metaCache.set(key, value);
     return value;
+  }
+
+  private storedBucket(): Bucket | null {
+    const raw = this.meta(META.eventsBucket);
+    if (raw === null) return null;
+    const b = JSON.parse(raw) as Partial<Bucket>;
+    return Number.isFinite(b.tokens) && Number.isFinite(b.at) ? (b as Bucket) : null;
   }
 
   private setMeta(key: string, value: string | null): void {

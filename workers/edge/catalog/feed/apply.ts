@@ -1,7 +1,8 @@
-import { and, getTableColumns, inArray, isNull, sql, type SQL } from "drizzle-orm";
+import { and, getTableColumns, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { LibSQLDatabase } from "drizzle-orm/libsql/driver-core";
 import * as schema from "../../../../schema/index.ts";
+import { slugFromUrl, slugify } from "./normalize.ts";
 import type { ParsedFeed } from "./parse.ts";
 import { planImport, type ImportMode } from "./plan.ts";
 import type { FeedError } from "./types.ts";
@@ -29,6 +30,11 @@ export type ApplyOptions = {
   onProgress?: (done: number, total: number) => void;
   /** Hide nothing when more than this share of the visible catalog would go (default: no bound). */
   maxHideShare?: number;
+  /**
+   * Plan against only the stored products that share an id, sku or slug with the feed's (upsert
+   * mode, a few products such as one learned from its page), not the whole catalog.
+   */
+  relatedOnly?: boolean;
 };
 
 // Products have ~25 columns: 40 rows stay well under SQLite's bound-parameter limit.
@@ -51,8 +57,9 @@ export async function applyImport(
   feed: Pick<ParsedFeed, "products" | "errors" | "rows">,
   options: ApplyOptions,
 ): Promise<ImportResult> {
+  const related = options.relatedOnly && options.mode === "upsert";
   const [stored, cats] = await Promise.all([
-    db.select().from(schema.products),
+    related ? relatedProducts(db, feed.products) : db.select().from(schema.products),
     db.select({ id: schema.categories.id }).from(schema.categories),
   ]);
   const plan = planImport(
@@ -130,4 +137,16 @@ export async function applyImport(
     errors: feed.errors,
     ...(plan.removalsSkipped ? { removalsSkipped: plan.removalsSkipped } : {}),
   };
+}
+
+/** Stored products a few feed products could collide with: same id, sku or wanted slug. */
+function relatedProducts(db: CatalogDb, feed: ParsedFeed["products"]) {
+  const p = schema.products;
+  const ids = feed.map((f) => f.id);
+  const skus = feed.map((f) => f.sku ?? f.id);
+  const slugs = feed.map((f) => f.slug ?? slugFromUrl(f.url) ?? slugify(f.title));
+  return db
+    .select()
+    .from(p)
+    .where(or(inArray(p.id, ids), inArray(p.sku, skus), inArray(p.slug, slugs)));
 }

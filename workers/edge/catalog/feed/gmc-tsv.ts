@@ -1,4 +1,4 @@
-import { gmcName, gmcProduct } from "./gmc.ts";
+import { gmcName, gmcProduct, noAttributes } from "./gmc.ts";
 import { lineSplitter } from "./lines.ts";
 import { FieldError, type FeedParser, type FeedSink, type ParseOptions } from "./types.ts";
 
@@ -44,7 +44,7 @@ export function gmcTsvParser(sink: FeedSink, options: ParseOptions = {}): FeedPa
     }
     item++;
     const values = cells(text);
-    const attrs: Record<string, string> = {};
+    const attrs = noAttributes();
     header.forEach((name, i) => {
       if (name && !(name in attrs)) attrs[name] = values[i] ?? "";
     });

@@ -1,5 +1,5 @@
 import { SaxesParser, type SaxesTagNS } from "saxes";
-import { gmcName, gmcProduct, type GmcAttributes } from "./gmc.ts";
+import { gmcName, gmcProduct, noAttributes, type GmcAttributes } from "./gmc.ts";
 import { FieldError, type FeedParser, type FeedSink, type ParseOptions } from "./types.ts";
 
 export const GOOGLE_NS = "http://base.google.com/ns/1.0";
@@ -17,7 +17,7 @@ export function gmcXmlParser(sink: FeedSink, options: ParseOptions = {}): FeedPa
   let itemDepth = -1;
   let item = 0;
   let itemLine = 0;
-  let attrs: GmcAttributes = {};
+  let attrs: GmcAttributes = noAttributes();
   let field: string | null = null;
   let text = "";
   let sawRoot = false;
@@ -46,7 +46,7 @@ export function gmcXmlParser(sink: FeedSink, options: ParseOptions = {}): FeedPa
         itemDepth = depth;
         item++;
         itemLine = xml.line;
-        attrs = {};
+        attrs = noAttributes();
       }
       return;
     }

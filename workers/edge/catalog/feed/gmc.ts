@@ -4,6 +4,12 @@ import { FieldError, type FeedProduct, type ParseOptions } from "./types.ts";
 /** Attribute names as Google spells them, without the `g:` prefix ("image_link"). */
 export type GmcAttributes = Record<string, string>;
 
+/**
+ * An empty attribute bag without a prototype: a feed's `<__proto__>` or `constructor` column
+ * is then just an unknown attribute, not Object.prototype read back as a value.
+ */
+export const noAttributes = (): GmcAttributes => Object.create(null) as GmcAttributes;
+
 /** Google Merchant Center attribute name from a TSV header or XML element ("Image Link" -> "image_link"). */
 export function gmcName(raw: string): string {
   return raw

@@ -1,13 +1,13 @@
-import { indexCatalog } from "../../../seeds/catalog-index.ts";
-import type { Catalog } from "../../../seeds/catalog.ts";
-import { bestsellers } from "../../../seeds/shop/listing.ts";
-import type { EventRow } from "../../../seeds/histories.ts";
-import type { Channel, DeviceClass, PageType } from "../model/context.ts";
-import type { EventData, EventType, TrackedEvent } from "../model/events.ts";
-import { lookupFromItems, type ProductLookup } from "./products.ts";
+import { indexCatalog } from "./catalog-index.ts";
+import type { Catalog } from "./catalog.ts";
+import { bestsellers } from "./shop/listing.ts";
+import type { EventRow } from "./histories.ts";
+import type { Channel, DeviceClass, PageType } from "../workers/edge/model/context.ts";
+import type { EventData, EventType, TrackedEvent } from "../workers/edge/model/events.ts";
+import { lookupFromItems, type ProductLookup } from "../workers/edge/profile/products.ts";
 
 /**
- * Test support: the seeded histories' event rows (the Turso `events` shape) as the touchpoints
+ * The seeded histories' event rows (the Turso `events` shape) as the touchpoints
  * the Durable Object stores, and the seeded catalog as a product lookup.
  */
 export function fromSeedRow(row: EventRow): TrackedEvent {
