@@ -7,6 +7,8 @@ import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { applyMigrations } from "../database.ts";
+import { replaceSection } from "../markdown-section.ts";
+import { markdownTable } from "../markdown-table.ts";
 import { importCatalog } from "../catalog-cli.ts";
 
 /**
@@ -83,6 +85,7 @@ async function startServer(file: string) {
   throw new Error("the libSQL server did not start within 10 s");
 }
 
+const rows: string[][] = [];
 const dir = await mkdtemp(join(tmpdir(), "vitrine-catalog-bench-"));
 const server = await startServer(join(dir, "bench.db"));
 try {
@@ -100,13 +103,47 @@ try {
     const result = await importCatalog({ url: server.url }, feed, { now: T + pass });
     const ms = performance.now() - started;
     clearInterval(sampler);
+    const peakRss = mb(process.resourceUsage().maxRSS * 1024);
     console.log(
       `pass ${pass}: ${items} items, ${mb(size)} MB feed: ${ms.toFixed(0)} ms; ` +
-        `peak heap ${mb(peakHeap)} MB, peak RSS ${mb(process.resourceUsage().maxRSS * 1024)} MB; ` +
+        `peak heap ${mb(peakHeap)} MB, peak RSS ${peakRss} MB; ` +
         `${result.added} added, ${result.changed} changed, ` +
         `${result.hidden} hidden, ${result.unchanged} unchanged, ${result.errors.length} errors`,
     );
+    rows.push([
+      pass === 1 ? "first import" : "again: 1% prices changed, 1% gone",
+      `${mb(size)} MB`,
+      (ms / 1000).toFixed(1),
+      String(mb(peakHeap)),
+      String(peakRss),
+      `${result.added} / ${result.changed} / ${result.hidden} / ${result.unchanged}`,
+      String(result.errors.length),
+    ]);
   }
+  replaceSection(
+    "docs/benchmarks.md",
+    "catalog-import",
+    [
+      "## Catalog import",
+      "",
+      `\`npm run catalog -- import\` of a generated Merchant Center RSS feed of ${items} items ` +
+        "(a tenth of them variants in groups of 5) into a local libSQL server in its own process; " +
+        "memory is the importing process's (peak RSS is the highest so far in the run).",
+      "",
+      ...markdownTable(
+        [
+          "pass",
+          "feed",
+          "time s",
+          "peak heap MB",
+          "peak RSS MB",
+          "added / changed / hidden / unchanged",
+          "errors",
+        ],
+        rows,
+      ),
+    ].join("\n"),
+  );
 } finally {
   server.stop();
   await rm(dir, { recursive: true, force: true });

@@ -125,8 +125,11 @@ export function urlOf(raw: string | undefined, field: string, base?: string): st
 /** Tags stripped, entities decoded enough for a plain-text description, bounded in length. */
 export function plainText(html: string | undefined, max = 2000): string {
   if (!html) return "";
+  // Bounded before any pattern runs, and tags matched without crossing a "<": linear time on
+  // text full of "<" with no ">" (the greedy `<[^>]*>` is quadratic there).
   return html
-    .replace(/<[^>]*>/g, " ")
+    .slice(0, max * 8)
+    .replace(/<[^<>]*>/g, " ")
     .replace(/&nbsp;/g, " ")
     .replace(/&amp;/g, "&")
     .replace(/&lt;/g, "<")
