@@ -6,8 +6,8 @@ import { demoConfigAt } from "../../seeds/config/demo-config.ts";
 import * as clock from "./clock.ts";
 import { createDb } from "./db/client.ts";
 import { integer } from "./dashboard/format.ts";
-import { profileOf, publishConfig, publishModel, putProfile } from "./security/fixtures.ts";
-import { ADMIN, call, consenting, demoProductPath } from "./test-support.ts";
+import { profileOf, publishConfig, publishModel, putProfile } from "./test-support/fixtures.ts";
+import { ADMIN, call, consenting, demoProductPath } from "./test-support/requests.ts";
 import { settingsOf } from "./settings.ts";
 
 /**

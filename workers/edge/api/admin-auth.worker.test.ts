@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ADMIN, call } from "../test-support.ts";
+import { ADMIN, call } from "../test-support/requests.ts";
 
 const CONFIG = "/__vitrine/v1/admin/config/versions";
 

@@ -9,7 +9,7 @@ import { settingsOf } from "../settings.ts";
 import { adminCatalog } from "./admin-catalog.ts";
 import * as clock from "../clock.ts";
 import { publishRankings } from "../scheduled/publish-rankings.ts";
-import { ADMIN, call } from "../test-support.ts";
+import { ADMIN, call } from "../test-support/requests.ts";
 
 // Mounted as the Worker mounts it (behind adminAuth, which has its own tests).
 const app = new Hono<{ Bindings: Env }>()

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ADMIN, call } from "../test-support.ts";
+import { ADMIN, call } from "../test-support/requests.ts";
 
 /** A CONFIG namespace nothing was ever published to (the first `npm start`). */
 const neverPublished = {

@@ -5,7 +5,7 @@ import { consents } from "../../../schema/index.ts";
 import { now } from "../clock.ts";
 import { createDb } from "../db/client.ts";
 import { settingsOf } from "../settings.ts";
-import { BROWSER_UA, call, consenting, SHOP } from "../test-support.ts";
+import { BROWSER_UA, call, consenting, SHOP } from "../test-support/requests.ts";
 
 /**
  * The consent API under a privacy signal: the answer is the consent every later request will

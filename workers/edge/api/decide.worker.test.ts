@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import demoConfig from "../../../seeds/config/demo-config.json";
 import { inHoldout } from "../decide/index.ts";
 import { testEvent } from "../model/test-events.ts";
-import { publishConfig, publishModel } from "../security/fixtures.ts";
-import { BROWSER_UA, call, consenting, demoProductPath } from "../test-support.ts";
+import { publishConfig, publishModel } from "../test-support/fixtures.ts";
+import { BROWSER_UA, call, consenting, demoProductPath } from "../test-support/requests.ts";
 
 type Answer = {
   mode: string;

@@ -11,7 +11,7 @@ import {
 } from "../../../schema/index.ts";
 import { createDb } from "../db/client.ts";
 import * as clock from "../clock.ts";
-import { BROWSER_UA, call, consenting } from "../test-support.ts";
+import { BROWSER_UA, call, consenting } from "../test-support/requests.ts";
 import { VisitorSession } from "../visitor/visitor-session.ts";
 
 const db = createDb({ tursoUrl: env.TURSO_URL, tursoAuthToken: "" });

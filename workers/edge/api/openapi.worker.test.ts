@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { app } from "../app.ts";
 import { INGEST_LIMITS } from "../ingest/event-schema.ts";
-import { ADMIN, BROWSER_UA, call } from "../test-support.ts";
+import { ADMIN, BROWSER_UA, call } from "../test-support/requests.ts";
 import { DOCUMENTED_PREFIX, routeProblems } from "./openapi.ts";
 
 type Doc = {

@@ -15,7 +15,7 @@ import {
 } from "../../../schema/index.ts";
 import { createDb } from "../db/client.ts";
 import { profileKey } from "../personalize/profile-store.ts";
-import { ADMIN, BROWSER_UA, call, consenting } from "../test-support.ts";
+import { ADMIN, BROWSER_UA, call, consenting } from "../test-support/requests.ts";
 
 const db = createDb({ tursoUrl: env.TURSO_URL, tursoAuthToken: "" });
 const stubOf = (visitorId: string) => env.VISITOR.get(env.VISITOR.idFromName(visitorId));

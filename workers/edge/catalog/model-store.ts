@@ -10,7 +10,8 @@ const pointers = new IsolateMemo<[string | null, string | null]>(5_000);
 let merch: { version: string; model: MerchModel } | null = null;
 // A rankings version that is not a model is not fetched and parsed again on every request.
 let rejected: string | null = null;
-let reco: { version: string; model: RecoModel | null; retryAt: number } | null = null;
+let reco: { version: string; model: RecoModel | null; ok: boolean; retryAt: number } | null = null;
+let lastGoodReco: RecoModel | null = null;
 // The rankings with the recommendation model attached, rebuilt only when either changes.
 let combined: { from: MerchModel; model: MerchModel } | null = null;
 const lastGood = () => combined?.model ?? merch?.model ?? null;
@@ -21,8 +22,9 @@ const RETRY_MS = 60_000;
 /**
  * The published merchandising model (rankings + product cards) with the recommendation model
  * attached as `reco`, each cached in the isolate by version. A missing or malformed rankings
- * model, or KV failing, keeps the last good one (null if there never was one); a missing or
- * corrupt recommendation model yields `reco: null` (lists fall back to popularity).
+ * model, or KV failing, keeps the last good one (null if there never was one); so does a
+ * missing or corrupt recommendation model (`reco: null` when there was none: lists fall back
+ * to popularity).
  */
 export async function loadMerchModel(
   kv: KVNamespace,
@@ -82,11 +84,27 @@ function parseModel(text: string | null): MerchModel | null {
   }
 }
 
+/**
+ * The recommendation model of `version`. One that is missing or fails to decode is logged and
+ * the last good model of this isolate keeps serving (popularity when there never was one);
+ * the version is tried again after RETRY_MS.
+ */
 async function loadReco(kv: KVNamespace, version: string, now: number): Promise<RecoModel | null> {
-  if (reco?.version === version && (reco.model || now < reco.retryAt)) return reco.model;
-  const model = await readModel(kv, version).catch(() => null);
-  reco = { version, model, retryAt: now + RETRY_MS };
-  return model;
+  if (reco?.version === version && (reco.ok || now < reco.retryAt)) return reco.model;
+  let error: unknown = null;
+  const model = await readModel(kv, version).catch((err: unknown) => ((error = err), null));
+  if (model) lastGoodReco = model;
+  else
+    console.error(
+      JSON.stringify({
+        msg: "recommendation model unreadable; keeping the last good one",
+        version,
+        lastGood: lastGoodReco?.version ?? null,
+        error: error === null ? "missing or damaged" : String(error),
+      }),
+    );
+  reco = { version, model: model ?? lastGoodReco, ok: model !== null, retryAt: now + RETRY_MS };
+  return reco.model;
 }
 
 /**
@@ -96,5 +114,6 @@ async function loadReco(kv: KVNamespace, version: string, now: number): Promise<
 export function forgetMerchModel(): void {
   pointers.clear();
   reco = null;
+  lastGoodReco = null;
   combined = null;
 }

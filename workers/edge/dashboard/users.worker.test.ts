@@ -12,7 +12,7 @@ import { CONFIG_POINTER } from "../config/config-store.ts";
 import { createDb } from "../db/client.ts";
 import worker from "../index.ts";
 import { settingsOf } from "../settings.ts";
-import { ADMIN, call, SHOP } from "../test-support.ts";
+import { ADMIN, call, SHOP } from "../test-support/requests.ts";
 
 const db = createDb(settingsOf(env));
 const DASH = "/__vitrine/dashboard";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { BYPASS_CLASSES, SLOT_BYPASSES, TEMPLATE_BYPASSES } from "../security/xss-corpus.ts";
+import { BYPASS_CLASSES, SLOT_BYPASSES, TEMPLATE_BYPASSES } from "../test-support/xss-corpus.ts";
 import { parseConfig } from "./config-schema.ts";
 import { cssProblems } from "./css-check.ts";
 import { checkTemplate, MAX_SECTIONS, selectorTargetProblem } from "./template.ts";

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import demoConfig from "../../../seeds/config/demo-config.json";
 import { forgetMerchModel } from "../catalog/model-store.ts";
 import { forgetActiveConfig } from "../config/config-store.ts";
-import { publishConfig, publishModel } from "../security/fixtures.ts";
-import { BROWSER_UA, call, consenting, demoProductPath, SHOP } from "../test-support.ts";
+import { publishConfig, publishModel } from "../test-support/fixtures.ts";
+import { BROWSER_UA, call, consenting, demoProductPath, SHOP } from "../test-support/requests.ts";
 
 let productPath = "";
 

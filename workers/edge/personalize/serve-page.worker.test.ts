@@ -17,8 +17,8 @@ import worker from "../index.ts";
 import type { Profile } from "../model/profile.ts";
 import { testEvent } from "../model/test-events.ts";
 import { settingsOf } from "../settings.ts";
-import { fakeOriginEnv, html, interceptFetch } from "../security/fake-origin.ts";
-import { publishModel } from "../security/fixtures.ts";
+import { fakeOriginEnv, html, interceptFetch } from "../test-support/fake-origin.ts";
+import { publishModel } from "../test-support/fixtures.ts";
 import type { VisitorSession } from "../visitor/visitor-session.ts";
 import type { ViewRequest } from "./planned-view.ts";
 import { profileKey } from "./profile-store.ts";
@@ -32,7 +32,7 @@ import {
   demoProductPath,
   SHOP,
   signedCookie,
-} from "../test-support.ts";
+} from "../test-support/requests.ts";
 
 const demoCss = inject("demoCss");
 const SECRET = env.COOKIE_SECRET;

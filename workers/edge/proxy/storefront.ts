@@ -60,7 +60,12 @@ export async function fetchStorefront(
     if (!refreshing.has(key.url)) {
       refreshing.add(key.url);
       const done = refresh(request, settings, cache, key, background)
-        .catch(() => undefined)
+        // Visitors keep getting the stale copy; the failure is logged, never thrown.
+        .catch((err: unknown) =>
+          console.warn(
+            JSON.stringify({ msg: "cache refresh failed", url: key.url, error: String(err) }),
+          ),
+        )
         .finally(() => refreshing.delete(key.url));
       background.waitUntil(done);
     }

@@ -9,8 +9,8 @@ import {
   mustParse,
   richInput,
 } from "../decide/test-fixtures.ts";
-import { findExecutable } from "../security/html-oracle.ts";
-import { TEMPLATE_BYPASSES, type TemplateBypass } from "../security/xss-corpus.ts";
+import { findExecutable } from "../test-support/html-oracle.ts";
+import { TEMPLATE_BYPASSES, type TemplateBypass } from "../test-support/xss-corpus.ts";
 import { rewritePage, type RenderedSlot } from "./page-rewriter.ts";
 import { sanitizeModule } from "./sanitize-module.ts";
 

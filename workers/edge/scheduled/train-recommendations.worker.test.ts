@@ -22,14 +22,14 @@ import { forgetMerchModel, loadMerchModel } from "../catalog/model-store.ts";
 import { createDb } from "../db/client.ts";
 import { context as requestContext } from "../decide/test-fixtures.ts";
 import worker from "../index.ts";
-import { ADMIN, call } from "../test-support.ts";
+import { ADMIN, call } from "../test-support/requests.ts";
 import type { SessionState } from "../model/profile.ts";
 import { decodeModel, encodeModel } from "../recommend/codec.ts";
 import { accumulate, COOCCURRENCE_DEFAULTS, emptyCounts } from "../recommend/cooccurrence.ts";
 import { interactionsOf } from "../recommend/interactions.ts";
 import { neighboursOf, trainFromInteractions } from "../recommend/model.ts";
 import { settingsOf } from "../settings.ts";
-import { now as clockNow } from "../clock.ts";
+import { now as clockNow, setClockOffset } from "../clock.ts";
 import { manifestKey, MODEL_POINTER, publishModel, readModel, shardKey } from "./publish-model.ts";
 import { publishRankings } from "./publish-rankings.ts";
 import { TRAINER_STATE, trainRecommendations } from "./train-recommendations.ts";
@@ -343,6 +343,29 @@ describe("publishing and rollback", () => {
     const corrupt = await listFor();
     expect(corrupt.model?.reco).toBeNull();
     expect(corrupt.list.map((i) => i.id)).toEqual(missing.list.map((i) => i.id));
+  });
+
+  it("keeps serving the last good model when a newer version is damaged", async () => {
+    const good = tiny("lastgood-1", ["tr-a", "tr-b"]);
+    await env.MODELS.put(manifestKey("lastgood-1"), JSON.stringify(good.manifest));
+    for (let i = 0; i < good.shards.length; i++)
+      await env.MODELS.put(shardKey("lastgood-1", i), good.shards[i]!);
+    await env.MODELS.put(MODEL_POINTER, "lastgood-1");
+    forgetMerchModel();
+    expect((await loadMerchModel(env.MODELS))?.reco?.version).toBe("lastgood-1");
+
+    await env.MODELS.put(manifestKey("lastgood-2"), JSON.stringify(good.manifest));
+    await env.MODELS.put(shardKey("lastgood-2", 0), new ArrayBuffer(3));
+    await env.MODELS.put(MODEL_POINTER, "lastgood-2");
+    // Past the isolate's pointer cache, without forgetting what it loaded.
+    setClockOffset(10_000);
+    try {
+      const after = await loadMerchModel(env.MODELS);
+      expect(await env.MODELS.get(MODEL_POINTER)).toBe("lastgood-2");
+      expect(after?.reco?.version).toBe("lastgood-1");
+    } finally {
+      setClockOffset(0);
+    }
   });
 });
 

@@ -3,8 +3,8 @@ import { count, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { annotations, configVersions, events } from "../../../schema/index.ts";
 import { createDb } from "../db/client.ts";
-import { ADMIN, call, consenting } from "../test-support.ts";
-import { configWith, publishConfig, stubOf } from "./fixtures.ts";
+import { ADMIN, call, consenting } from "../test-support/requests.ts";
+import { configWith, publishConfig, stubOf } from "../test-support/fixtures.ts";
 
 /**
  * Every admin route, with every way of not quite having the admin token: always refused, and

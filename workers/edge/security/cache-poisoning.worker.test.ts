@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { normalizedCacheUrl } from "../proxy/cache-policy.ts";
-import { BROWSER_UA, SHOP, call } from "../test-support.ts";
-import { fakeOriginEnv, html, interceptFetch } from "./fake-origin.ts";
+import { BROWSER_UA, SHOP, call } from "../test-support/requests.ts";
+import { fakeOriginEnv, html, interceptFetch } from "../test-support/fake-origin.ts";
 
 /**
  * Web cache poisoning: an attacker sends a request whose unkeyed parts (headers, ignored query

@@ -2,9 +2,9 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { verifySignedValue } from "../identity/signed-value.ts";
 import { encodeTcString } from "../identity/consent-sources/tcf-encoder.ts";
-import { BROWSER_UA, call, signedCookie } from "../test-support.ts";
+import { BROWSER_UA, call, signedCookie } from "../test-support/requests.ts";
 import * as clock from "../clock.ts";
-import { configWith, publishConfig, vitrineCookies } from "./fixtures.ts";
+import { configWith, publishConfig, vitrineCookies } from "../test-support/fixtures.ts";
 
 /**
  * Consent from the shop's consent manager (docs/consent-managers.md), through the Worker: the

@@ -3,7 +3,7 @@ import { serializeSigned } from "hono/utils/cookie";
 import { beforeAll, describe, expect, it } from "vitest";
 import { CONSENT_MAX_AGE_S, SESSION_IDLE_MS } from "../identity/cookies.ts";
 import { signValue, verifySignedValue } from "../identity/signed-value.ts";
-import { BROWSER_UA, call, signedCookie } from "../test-support.ts";
+import { BROWSER_UA, call, signedCookie } from "../test-support/requests.ts";
 import {
   configWith,
   profileOf,
@@ -11,7 +11,7 @@ import {
   putProfile,
   stubOf,
   vitrineCookies,
-} from "./fixtures.ts";
+} from "../test-support/fixtures.ts";
 
 /**
  * Cookie tampering and replay: a visitor id that is not correctly signed by us buys nothing

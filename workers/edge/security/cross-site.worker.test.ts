@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { now } from "../clock.ts";
-import { BROWSER_UA, call, consenting, SHOP } from "../test-support.ts";
+import { BROWSER_UA, call, consenting, SHOP } from "../test-support/requests.ts";
 
 /**
  * Cross-site request forgery on the public endpoints that change state: another site's form

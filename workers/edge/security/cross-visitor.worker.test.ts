@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifySignedValue } from "../identity/signed-value.ts";
 import { normalizedCacheUrl } from "../proxy/cache-policy.ts";
-import { BROWSER_UA, SHOP, call, consenting, signedCookie } from "../test-support.ts";
+import { BROWSER_UA, SHOP, call, consenting, signedCookie } from "../test-support/requests.ts";
 import {
   configWith,
   profileOf,
@@ -10,8 +10,8 @@ import {
   putProfile,
   stubOf,
   vitrineCookies,
-} from "./fixtures.ts";
-import { Prng } from "./prng.ts";
+} from "../test-support/fixtures.ts";
+import { Prng } from "../test-support/prng.ts";
 
 /**
  * Many visitors with distinct profiles, sessions and carts request many pages at the same time,

@@ -10,9 +10,9 @@ import * as clock from "../clock.ts";
 import { isCacheable, type DoctorReport } from "../doctor/report.ts";
 import { errorResponse } from "../errors.ts";
 import { signValue } from "../identity/signed-value.ts";
-import { ADMIN, call, demoProductPath, SHOP } from "../test-support.ts";
-import { fakeOriginEnv, html, interceptFetch } from "./fake-origin.ts";
-import { publishConfig } from "./fixtures.ts";
+import { ADMIN, call, demoProductPath, SHOP } from "../test-support/requests.ts";
+import { fakeOriginEnv, html, interceptFetch } from "../test-support/fake-origin.ts";
+import { publishConfig } from "../test-support/fixtures.ts";
 
 /**
  * The admin doctor and preview endpoints, mounted as app.ts mounts the admin API (behind

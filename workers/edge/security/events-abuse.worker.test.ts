@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { events, exposures, sessions } from "../../../schema/index.ts";
 import { createDb } from "../db/client.ts";
 import { INGEST_LIMITS } from "../ingest/event-schema.ts";
-import { call, consenting } from "../test-support.ts";
-import { stubOf } from "./fixtures.ts";
+import { call, consenting } from "../test-support/requests.ts";
+import { stubOf } from "../test-support/fixtures.ts";
 
 /**
  * Abuse of the events API: oversized, deeply nested and wrongly typed bodies are refused with

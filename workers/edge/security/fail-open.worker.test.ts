@@ -4,7 +4,7 @@ import { forgetMerchModel } from "../catalog/model-store.ts";
 import { CONFIG_POINTER, configKey, forgetActiveConfig } from "../config/config-store.ts";
 import worker from "../index.ts";
 import { profileKey } from "../personalize/profile-store.ts";
-import { call, consenting, demoProductPath } from "../test-support.ts";
+import { call, consenting, demoProductPath } from "../test-support/requests.ts";
 import {
   controlledBody,
   fakeOriginEnv,
@@ -13,7 +13,7 @@ import {
   shopPage,
   sleep,
   within,
-} from "./fake-origin.ts";
+} from "../test-support/fake-origin.ts";
 import {
   configWith,
   profileOf,
@@ -22,7 +22,7 @@ import {
   putModel,
   putProfile,
   stubOf,
-} from "./fixtures.ts";
+} from "../test-support/fixtures.ts";
 
 /**
  * Fault injection at the system edge (origin, KV, Durable Object): whatever fails, the visitor

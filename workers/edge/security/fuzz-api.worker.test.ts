@@ -12,9 +12,9 @@ import {
 } from "../../../dev/test/fuzz.ts";
 import { EVENT_TYPES } from "../model/events.ts";
 import { PAGE_TYPES } from "../model/context.ts";
-import { BROWSER_UA, call, consenting } from "../test-support.ts";
+import { BROWSER_UA, call, consenting } from "../test-support/requests.ts";
 import { API_REGRESSIONS } from "./fuzz-api-regressions.ts";
-import { configWith, publishConfig, stubOf } from "./fixtures.ts";
+import { configWith, publishConfig, stubOf } from "../test-support/fixtures.ts";
 
 /**
  * Fuzzing the APIs strangers post to (docs/fuzzing.md): events, consent and decide, through

@@ -4,10 +4,10 @@ import demoConfig from "../../../seeds/config/demo-config.json";
 import { CONFIG_POINTER } from "../config/config-store.ts";
 import { createPreviewToken, PREVIEW_MAX_LIFETIME_MS } from "../identity/preview-token.ts";
 import worker from "../index.ts";
-import { BROWSER_UA, call, consenting, demoProductPath } from "../test-support.ts";
+import { BROWSER_UA, call, consenting, demoProductPath } from "../test-support/requests.ts";
 import * as clock from "../clock.ts";
-import { FAKE_ORIGIN, fakeOriginEnv, html, interceptFetch } from "./fake-origin.ts";
-import { publishConfig } from "./fixtures.ts";
+import { FAKE_ORIGIN, fakeOriginEnv, html, interceptFetch } from "../test-support/fake-origin.ts";
+import { publishConfig } from "../test-support/fixtures.ts";
 
 /**
  * What the client controls must not steer the Worker: the Host header never picks a redirect's

@@ -6,9 +6,9 @@ import { LEARN_INTERVAL_MS, learnFromPage, markerKey } from "../catalog/learn/in
 import * as clock from "../clock.ts";
 import { createDb } from "../db/client.ts";
 import { settingsOf } from "../settings.ts";
-import { BROWSER_UA, call, consenting, SHOP } from "../test-support.ts";
-import { fakeOriginEnv, html, interceptFetch } from "./fake-origin.ts";
-import { configWith, publishConfig } from "./fixtures.ts";
+import { BROWSER_UA, call, consenting, SHOP } from "../test-support/requests.ts";
+import { fakeOriginEnv, html, interceptFetch } from "../test-support/fake-origin.ts";
+import { configWith, publishConfig } from "../test-support/fixtures.ts";
 
 /**
  * Zero-integration catalog through the real Worker: product pages the proxy serves add and

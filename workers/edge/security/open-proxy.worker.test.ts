@@ -1,8 +1,8 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../index.ts";
-import { BROWSER_UA, SHOP, call } from "../test-support.ts";
-import { FAKE_ORIGIN, fakeOriginEnv, html, interceptFetch } from "./fake-origin.ts";
+import { BROWSER_UA, SHOP, call } from "../test-support/requests.ts";
+import { FAKE_ORIGIN, fakeOriginEnv, html, interceptFetch } from "../test-support/fake-origin.ts";
 
 /**
  * Vitrine must never be an open proxy: whatever the request target, Host or encoding, the

@@ -3,7 +3,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { MerchModel } from "../catalog/lists.ts";
 import * as clock from "../clock.ts";
 import worker from "../index.ts";
-import { BROWSER_UA, call, consenting, SHOP } from "../test-support.ts";
+import { BROWSER_UA, call, consenting, SHOP } from "../test-support/requests.ts";
 import {
   compressedHtml,
   FAKE_ORIGIN,
@@ -11,8 +11,8 @@ import {
   html,
   interceptFetch,
   type Outbound,
-} from "./fake-origin.ts";
-import { configWith, publishConfig, publishModel } from "./fixtures.ts";
+} from "../test-support/fake-origin.ts";
+import { configWith, publishConfig, publishModel } from "../test-support/fixtures.ts";
 
 /**
  * What real shops send and the demo shop does not: compressed pages, validators and ranges,

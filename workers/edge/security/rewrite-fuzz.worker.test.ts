@@ -1,11 +1,17 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import worker from "../index.ts";
-import { BROWSER_UA, SHOP, consenting } from "../test-support.ts";
-import { fakeOriginEnv, interceptFetch } from "./fake-origin.ts";
-import { configWith, profileOf, publishConfig, putProfile } from "./fixtures.ts";
-import { firstMissing, fuzzPage, latin1, streamOf, type FuzzPage } from "./html-fuzz.ts";
-import { Prng } from "./prng.ts";
+import { BROWSER_UA, SHOP, consenting } from "../test-support/requests.ts";
+import { fakeOriginEnv, interceptFetch } from "../test-support/fake-origin.ts";
+import { configWith, profileOf, publishConfig, putProfile } from "../test-support/fixtures.ts";
+import {
+  firstMissing,
+  fuzzPage,
+  latin1,
+  streamOf,
+  type FuzzPage,
+} from "../test-support/html-fuzz.ts";
+import { Prng } from "../test-support/prng.ts";
 
 /**
  * Fuzzing the rewriting path: random HTML (well-formed and broken, any chunking, odd encodings)

@@ -6,8 +6,14 @@ import type { FaultMode } from "../../../dev/test/fault-proxy.ts";
 import { configVersions, consents, events } from "../../../schema/index.ts";
 import { createDb } from "../db/client.ts";
 import { consentInserts } from "../visitor/turso-sink.ts";
-import { ADMIN, call, consenting, signedCookie } from "../test-support.ts";
-import { configWith, profileOf, publishConfig, putProfile, stubOf } from "./fixtures.ts";
+import { ADMIN, call, consenting, signedCookie } from "../test-support/requests.ts";
+import {
+  configWith,
+  profileOf,
+  publishConfig,
+  putProfile,
+  stubOf,
+} from "../test-support/fixtures.ts";
 
 /**
  * Turso down for a while (the fault proxy drops every connection): the shop keeps serving

@@ -1,9 +1,15 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import demoConfig from "../../../seeds/config/demo-config.json";
-import { BROWSER_UA, call, consenting, demoProductPath, signedCookie } from "../test-support.ts";
+import {
+  BROWSER_UA,
+  call,
+  consenting,
+  demoProductPath,
+  signedCookie,
+} from "../test-support/requests.ts";
 import * as clock from "../clock.ts";
-import { publishConfig, stubOf, vitrineCookies } from "./fixtures.ts";
+import { publishConfig, stubOf, vitrineCookies } from "../test-support/fixtures.ts";
 
 /**
  * Visitor ids: every place that would mint one (pages, the consent call, the decision API)

@@ -3,8 +3,8 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { MerchModel } from "../catalog/lists.ts";
 import { CONFIG_POINTER, configKey, forgetActiveConfig } from "../config/config-store.ts";
 import { createPreviewToken } from "../identity/preview-token.ts";
-import { ADMIN, call, consenting } from "../test-support.ts";
-import { fakeOriginEnv, html, interceptFetch } from "./fake-origin.ts";
+import { ADMIN, call, consenting } from "../test-support/requests.ts";
+import { fakeOriginEnv, html, interceptFetch } from "../test-support/fake-origin.ts";
 import {
   configWith,
   profileOf,
@@ -12,9 +12,14 @@ import {
   publishModel,
   putModel,
   putProfile,
-} from "./fixtures.ts";
-import { findExecutable } from "./html-oracle.ts";
-import { INERT_IN_HTML, SLOT_BYPASSES, TEMPLATE_BYPASSES, XSS_CORPUS } from "./xss-corpus.ts";
+} from "../test-support/fixtures.ts";
+import { findExecutable } from "../test-support/html-oracle.ts";
+import {
+  INERT_IN_HTML,
+  SLOT_BYPASSES,
+  TEMPLATE_BYPASSES,
+  XSS_CORPUS,
+} from "../test-support/xss-corpus.ts";
 
 /**
  * The XSS corpus through every way outside data reaches a page: product names, brands and

@@ -5,8 +5,8 @@ import type { MerchModel } from "../catalog/lists.ts";
 import * as clock from "../clock.ts";
 import { forgetActiveConfig } from "../config/config-store.ts";
 import { inHoldout } from "../decide/index.ts";
-import { publishModel } from "../security/fixtures.ts";
-import { ADMIN, call, consenting, signedCookie } from "../test-support.ts";
+import { publishModel } from "../test-support/fixtures.ts";
+import { ADMIN, call, consenting, signedCookie } from "../test-support/requests.ts";
 
 /**
  * The cart a visitor's journey holds is what free-delivery modules quote. The shop's tracker

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, inject, it } from "vitest";
 import { events, orders, visitors } from "../../../schema/index.ts";
 import { createDb } from "../db/client.ts";
 import type { FaultMode } from "../../../dev/test/fault-proxy.ts";
-import { call, consenting } from "../test-support.ts";
+import { call, consenting } from "../test-support/requests.ts";
 
 // Turso as the Worker sees it goes through the fault proxy; the checks read it directly.
 const direct = createDb({ tursoUrl: inject("directTursoUrl"), tursoAuthToken: "" });

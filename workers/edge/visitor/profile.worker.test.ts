@@ -10,7 +10,7 @@ import { visitors } from "../../../schema/index.ts";
 import { createDb } from "../db/client.ts";
 import type { Profile } from "../model/profile.ts";
 import { readProfile } from "../personalize/profile-store.ts";
-import { call, consenting } from "../test-support.ts";
+import { call, consenting } from "../test-support/requests.ts";
 import type { VisitorSession } from "./visitor-session.ts";
 
 const db = createDb({ tursoUrl: env.TURSO_URL, tursoAuthToken: "" });

@@ -1,7 +1,7 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { serializeSigned } from "hono/utils/cookie";
-import worker from "./index.ts";
-import * as clock from "./clock.ts";
+import worker from "../index.ts";
+import * as clock from "../clock.ts";
 
 // Test helpers stamp cookies and profiles with the Worker's clock (moved in the clock projects).
 clock.useClockOf(env as { CLOCK_OFFSET_MS?: string });

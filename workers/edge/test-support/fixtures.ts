@@ -12,7 +12,7 @@ import worker from "../index.ts";
 import type { Profile } from "../model/profile.ts";
 import { profileKey } from "../personalize/profile-store.ts";
 import { RANKINGS_POINTER, rankingsKey } from "../scheduled/publish-rankings.ts";
-import { ADMIN, call } from "../test-support.ts";
+import { ADMIN, call } from "./requests.ts";
 import { profile as testProfile } from "../decide/test-fixtures.ts";
 import * as clock from "../clock.ts";
 
