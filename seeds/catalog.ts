@@ -6,7 +6,10 @@ export type CategoryRow = typeof categories.$inferInsert;
 export type ProductRow = typeof products.$inferInsert;
 export type Catalog = { categories: CategoryRow[]; products: ProductRow[] };
 
-/** The seeds' fixed clock (the same as seeds/run.ts), so defaults are deterministic too. */
+/**
+ * A fixed instant for callers that pass no `now` (the generators' unit tests), so their output
+ * is the same on any date. The seed runner passes the clock's day instead (seeds/run.ts).
+ */
 export const DEFAULT_NOW = Date.UTC(2026, 10, 1);
 export const DEFAULT_SEED = 42;
 const DAY = 86_400_000;

@@ -4,6 +4,7 @@ import { basename, dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { generateCatalog } from "../../seeds/catalog.ts";
 import { generateHistories } from "../../seeds/histories.ts";
+import * as clock from "../../workers/edge/clock.ts";
 import { interactionsOf } from "../../workers/edge/recommend/interactions.ts";
 import { chartSvg } from "./chart.ts";
 import { evaluateAll, resultsTable } from "./evaluate.ts";
@@ -58,9 +59,9 @@ const positiveInt = (args: Args, name: string, fallback: number, min = 1) => {
   return n;
 };
 
-/** The seeded demo histories (same generator and clock as `npm run seed`) as CSV. */
+/** The seeded demo histories (same generator and day anchor as `npm run seed`) as CSV. */
 async function exportSeeded(file: string, visitors: number): Promise<void> {
-  const now = Date.UTC(2026, 10, 1);
+  const now = clock.dayStart(clock.now());
   const histories = generateHistories(generateCatalog({ now }), { now, visitors });
   const rows = histories.events.flatMap((e) =>
     interactionsOf({
