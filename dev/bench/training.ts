@@ -1,5 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { mulberry32 } from "../../seeds/random.ts";
+import * as clock from "../../workers/edge/clock.ts";
 import { decodeModel, encodeModel } from "../../workers/edge/recommend/codec.ts";
 import { accumulate, emptyCounts } from "../../workers/edge/recommend/cooccurrence.ts";
 import type { Interaction, Level } from "../../workers/edge/recommend/interactions.ts";
@@ -19,29 +21,17 @@ import { markdownTable } from "../markdown-table.ts";
 
 const DAY = 86_400_000;
 
-/** A small deterministic PRNG (mulberry32): the same log on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Shoppers with a favourite category (50 items each), Zipf-like popularity inside it, sessions
  * of views with some cart adds and purchases, spread over 60 days.
  */
 export function generateLog(events: number, items: number, seed = 1): Interaction[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const perCategory = 50;
   const categories = Math.max(1, Math.floor(items / perCategory));
   const zipf = (n: number) => Math.min(n - 1, Math.floor(n * Math.pow(r(), 2.2)));
   const out: Interaction[] = [];
-  const end = Date.UTC(2026, 10, 1);
+  const end = clock.dayStart(clock.now());
   let visitor = 0;
   while (out.length < events) {
     const v = `v${visitor++}`;
@@ -139,7 +129,7 @@ function measureScoring(items: number, requests: number) {
     popularIn: () => popular,
     popular,
   };
-  const r = rng(3);
+  const r = mulberry32(3);
   const pick = () => ids[Math.floor(r() * ids.length)]!;
   const slots = [
     "recommended",

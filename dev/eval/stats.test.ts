@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { bootstrapCi, caseMetrics, pairedBootstrap, rng } from "./stats.ts";
+import { mulberry32 } from "../../seeds/random.ts";
+import { bootstrapCi, caseMetrics, pairedBootstrap } from "./stats.ts";
 
 describe("caseMetrics", () => {
   it("scores a basket: recall over its items, NDCG against the ideal order, first-hit MRR", () => {
@@ -14,7 +15,7 @@ describe("caseMetrics", () => {
 });
 
 describe("bootstrap", () => {
-  const draw = rng(7);
+  const draw = mulberry32(7);
   const a = Array.from({ length: 400 }, () => (draw() < 0.3 ? 1 : 0));
 
   it("gives an interval around the mean that narrows with more cases, reproducibly", () => {

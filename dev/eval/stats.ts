@@ -1,3 +1,5 @@
+import { mulberry32 } from "../../seeds/random.ts";
+
 /** One case's metrics at one k. */
 export type CaseMetrics = { recall: number; ndcg: number; mrr: number };
 
@@ -27,24 +29,12 @@ export function caseMetrics(
   return { recall: hits / rel.size, ndcg: dcg / ideal, mrr };
 }
 
-/** A seeded generator (mulberry32): the same seed gives the same intervals on every machine. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export const mean = (xs: readonly number[]) =>
   xs.length ? xs.reduce((s, x) => s + x, 0) / xs.length : 0;
 
 /** Means of `rounds` resamples (with replacement) of `xs`. */
 function bootMeans(xs: readonly number[], rounds: number, seed: number): Float64Array {
-  const next = rng(seed);
+  const next = mulberry32(seed);
   const n = xs.length;
   const out = new Float64Array(rounds);
   for (let b = 0; b < rounds; b++) {

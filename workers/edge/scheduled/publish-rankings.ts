@@ -7,6 +7,7 @@ import type { CatalogItem } from "../model/catalog.ts";
 import { buildRankings, rankingWarnings, type ActivityBucket } from "./rankings.ts";
 import { DEGRADED } from "./run-warnings.ts";
 import * as clock from "../clock.ts";
+import { failRun } from "./run-record.ts";
 
 /** KV keys of the published rankings: immutable versions plus one pointer that flips. */
 export { RANKINGS_POINTER, rankingsKey } from "../kv-keys.ts";
@@ -110,12 +111,7 @@ export async function publishRankings(
       .where(sql`${trainingRuns.id} = ${runId}`);
     return published;
   } catch (err) {
-    await db
-      .update(trainingRuns)
-      .set({ status: "failed", finishedAt: clock.now(), error: String(err) })
-      .where(sql`${trainingRuns.id} = ${runId}`)
-      .catch(() => undefined);
-    throw err;
+    return failRun(db, runId, err);
   }
 }
 

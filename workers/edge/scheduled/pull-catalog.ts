@@ -6,6 +6,7 @@ import { FEED_FORMATS, type FeedFormat } from "../catalog/feed/types.ts";
 import { createDb } from "../db/client.ts";
 import type { Settings } from "../settings.ts";
 import * as clock from "../clock.ts";
+import { failRun } from "./run-record.ts";
 
 /** The vars this job reads (add them to wrangler.toml `[vars]`; none set: the job does nothing). */
 export type CatalogFeedVars = {
@@ -98,11 +99,6 @@ export async function pullCatalogFeed(
       .where(sql`${trainingRuns.id} = ${runId}`);
     return { skipped: false, ...result };
   } catch (err) {
-    await db
-      .update(trainingRuns)
-      .set({ status: "failed", finishedAt: clock.now(), error: String(err) })
-      .where(sql`${trainingRuns.id} = ${runId}`)
-      .catch(() => undefined);
-    throw err;
+    return failRun(db, runId, err);
   }
 }

@@ -49,6 +49,7 @@ import {
 } from "./publish-model.ts";
 import { DEGRADED, modelWarnings } from "./run-warnings.ts";
 import * as clock from "../clock.ts";
+import { failRun } from "./run-record.ts";
 
 export const TRAINER_STATE = "reco-trainer";
 
@@ -144,12 +145,7 @@ export async function trainRecommendations(
       .where(eq(trainingRuns.id, runId));
     return result;
   } catch (err) {
-    await db
-      .update(trainingRuns)
-      .set({ status: "failed", finishedAt: clock.now(), error: String(err) })
-      .where(eq(trainingRuns.id, runId))
-      .catch(() => undefined);
-    throw err;
+    return failRun(db, runId, err);
   }
 }
 
