@@ -4,6 +4,7 @@ import { adminCatalog } from "./api/admin-catalog.ts";
 import { adminConfig } from "./api/admin-config.ts";
 import { adminDoctor } from "./api/admin-doctor.ts";
 import { adminPreview } from "./api/admin-preview.ts";
+import { adminPersona } from "./api/admin-persona.ts";
 import { adminCustomers } from "./api/admin-customers.ts";
 import { adminModels } from "./api/admin-models.ts";
 import { adminUsers } from "./api/admin-users.ts";
@@ -50,6 +51,7 @@ app.route(`${v1}/admin/customers`, adminCustomers);
 app.route(`${v1}/admin/models`, adminModels);
 app.route(`${v1}/admin/doctor`, adminDoctor);
 app.route(`${v1}/admin/preview`, adminPreview);
+app.route(`${v1}/admin/preview/persona`, adminPersona);
 app.route(`${v1}/admin/users`, adminUsers);
 app.route(`${API_PREFIX}/dashboard`, dashboard);
 app.all(`${API_PREFIX}/*`, (c) =>

@@ -45,7 +45,9 @@ import {
 import { AttributionPage } from "./pages/attribution.tsx";
 import { ConfigPage, type ConfigNotice } from "./pages/config.tsx";
 import { CustomerPage } from "./pages/customer.tsx";
+import { editorDashboard } from "./editor/routes.tsx";
 import { doctorDashboard } from "./pages/doctor.tsx";
+import { personaDashboard } from "./pages/persona.tsx";
 import { ExperimentPage, ExperimentsPage } from "./pages/experiments.tsx";
 import { LoginPage } from "./pages/login.tsx";
 import { ModelsPage } from "./pages/models.tsx";
@@ -179,10 +181,12 @@ dashboard.use("*", async (c, next) => {
   c.header("x-robots-tag", "noindex");
   c.header("referrer-policy", "same-origin");
   c.header("x-content-type-options", "nosniff");
-  c.header(
-    "content-security-policy",
-    "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  );
+  // Pages are script-free and unframeable; a route that needs more (the editor) sets its own.
+  if (!c.res.headers.has("content-security-policy"))
+    c.header(
+      "content-security-policy",
+      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    );
 });
 // Forms post only from the dashboard's own pages (the session cookie is also SameSite=Strict).
 dashboard.use("*", csrf());
@@ -229,6 +233,8 @@ dashboard.use("*", async (c, next) =>
 );
 dashboard.route("/users", usersDashboard);
 dashboard.route("/doctor", doctorDashboard);
+dashboard.route("/persona", personaDashboard);
+dashboard.route("/editor", editorDashboard);
 
 dashboard.get("/", async (c) => {
   const { range, days: d } = rangeOf(c);

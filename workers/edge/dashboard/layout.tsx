@@ -8,6 +8,7 @@ const NAV: [string, string][] = [
   ["/attribution", "Attribution"],
   ["/recommendations", "Recommendations"],
   ["/models", "Models"],
+  ["/editor", "Editor"],
   ["/config", "Config"],
   ["/customers", "Customer view"],
   ["/doctor", "Doctor"],

@@ -7,7 +7,13 @@ import type {
   VariantConfig,
 } from "./config-schema.ts";
 import { PAGE_TYPES } from "./fields.ts";
-import { compileRule, createFacts, type CompiledRule, type DecisionInput } from "./targeting.ts";
+import {
+  compileRule,
+  createFacts,
+  type CompiledRule,
+  type DecisionInput,
+  type Facts,
+} from "./targeting.ts";
 
 /** The pseudo-experiment that compares personalized visitors with the global holdout. */
 export const HOLDOUT_EXPERIMENT = "__holdout";
@@ -72,6 +78,8 @@ type CompiledSlot = {
 type CompiledConfig = {
   byPage: Record<PageType, CompiledSlot[]>;
   variants: Map<string, CompiledVariant>;
+  /** Each slot's candidate variant ids, in the order they are considered. */
+  order: Map<string, string[]>;
 };
 
 // Keyed by the config object: the Worker keeps one parsed config per published version, so
@@ -122,10 +130,38 @@ function compileConfig(config: PersonalizationConfig): CompiledConfig {
         .map(({ pageTypes: _, ...s }) => s),
     ]),
   ) as Record<PageType, CompiledSlot[]>;
-  const result = { byPage, variants };
+  const order = new Map(slots.map((s) => [s.id, s.candidates.map((v) => v.id)]));
+  const result = { byPage, variants, order };
   compiledConfigs.set(config, result);
   return result;
 }
+
+/**
+ * What happened to one candidate variant while a slot was decided, as the engine saw it. Only
+ * produced when a caller traces the decision (decide/explain.ts); real traffic passes no tracer.
+ * Candidates the loop never reached lost to a higher-priority one.
+ */
+export type CandidateOutcome =
+  | { kind: "won"; reason: string; experiment: SlotDecision["experiment"] }
+  /** Its rule reads profile or session data and the visitor gave no personalization consent. */
+  | { kind: "needs_consent" }
+  | { kind: "capped"; shown: number; cap: number }
+  | { kind: "not_matched"; facts: Facts }
+  | { kind: "experiment_not_running"; experimentId: string; status: string | null }
+  /** Experiments need a visitor id to bucket on (consent and an id). */
+  | { kind: "no_visitor_id"; experimentId: string }
+  | { kind: "outside_allocation"; experimentId: string }
+  /** The visitor's arm shows another variant, or nothing (`shows` null), or its variant is capped. */
+  | {
+      kind: "experiment_arm";
+      experimentId: string;
+      arm: string;
+      shows: string | null;
+      armCapped: boolean;
+    };
+
+/** Receives each candidate's outcome, in the order the engine considers them. */
+export type DecisionTracer = (slotId: string, variantId: string, outcome: CandidateOutcome) => void;
 
 /**
  * Decides every slot of one page for one visitor. Pure and cheap: compiled rules, one hash
@@ -137,6 +173,18 @@ function compileConfig(config: PersonalizationConfig): CompiledConfig {
  * then decides what is shown (control: nothing, the exposure is still recorded).
  */
 export function decide(config: PersonalizationConfig, input: DecisionInput): PageDecision {
+  return decideTraced(config, input, null);
+}
+
+/**
+ * `decide`, reporting every candidate it considers to `trace`: the one path real traffic and
+ * the persona preview's explanations share (see explain.ts).
+ */
+export function decideTraced(
+  config: PersonalizationConfig,
+  input: DecisionInput,
+  trace: DecisionTracer | null,
+): PageDecision {
   const consented = input.consent.personalization;
   const visitorId = consented ? input.visitorId : null;
   if (!config.enabled) {
@@ -171,29 +219,70 @@ export function decide(config: PersonalizationConfig, input: DecisionInput): Pag
     consented ? input : { ...input, visitorId: null, profile: null, session: null },
   );
   const impressions = consented ? input.session?.impressions : undefined;
-  const capped = (v: CompiledVariant) => v.cap !== null && (impressions?.[v.capKey] ?? 0) >= v.cap;
+  const shownCount = (v: CompiledVariant) => impressions?.[v.capKey] ?? 0;
+  const capped = (v: CompiledVariant) => v.cap !== null && shownCount(v) >= v.cap;
   const slots: SlotDecision[] = [];
 
   for (const slot of compiled.byPage[input.context.pageType] ?? []) {
     for (const v of slot.candidates) {
-      if (!consented && !v.rule.requestOnly) continue;
+      if (!consented && !v.rule.requestOnly) {
+        trace?.(slot.id, v.id, { kind: "needs_consent" });
+        continue;
+      }
       if (v.experimentId === null) {
-        if (capped(v) || !v.rule.test(facts)) continue;
-        slots.push(slotDecision(slot, v, v.rule.explain(facts), null));
+        if (capped(v)) {
+          trace?.(slot.id, v.id, { kind: "capped", shown: shownCount(v), cap: v.cap! });
+          continue;
+        }
+        if (!v.rule.test(facts)) {
+          trace?.(slot.id, v.id, { kind: "not_matched", facts });
+          continue;
+        }
+        const reason = v.rule.explain(facts);
+        slots.push(slotDecision(slot, v, reason, null));
+        trace?.(slot.id, v.id, { kind: "won", reason, experiment: null });
         break;
       }
-      if (visitorId === null || v.experiment?.status !== "running") continue;
-      if (!v.rule.test(facts)) continue;
+      if (v.experiment?.status !== "running") {
+        const status = v.experiment?.status ?? null;
+        trace?.(slot.id, v.id, {
+          kind: "experiment_not_running",
+          experimentId: v.experimentId,
+          status,
+        });
+        continue;
+      }
+      if (visitorId === null) {
+        trace?.(slot.id, v.id, { kind: "no_visitor_id", experimentId: v.experimentId });
+        continue;
+      }
+      if (!v.rule.test(facts)) {
+        trace?.(slot.id, v.id, { kind: "not_matched", facts });
+        continue;
+      }
       const arm: ArmAssignment | null = assignArm(visitorId, v.experimentId, v.experiment);
       // Outside the allocation: the visitor is not in the experiment; lower variants may apply.
-      if (!arm) continue;
+      if (!arm) {
+        trace?.(slot.id, v.id, { kind: "outside_allocation", experimentId: v.experimentId });
+        continue;
+      }
       exposures.push({ experimentId: v.experimentId, arm: arm.id });
       const shown = arm.variant === null ? undefined : compiled.variants.get(arm.variant);
+      const experiment = { id: v.experimentId, arm: arm.id };
       // Control, or the arm's own cap reached: the slot stays as the shop rendered it.
       if (shown && !capped(shown)) {
         const reason = `${v.rule.explain(facts)} | ${v.experimentId}:${arm.id}`;
-        slots.push(slotDecision(slot, shown, reason, { id: v.experimentId, arm: arm.id }));
+        slots.push(slotDecision(slot, shown, reason, experiment));
+        trace?.(slot.id, shown.id, { kind: "won", reason, experiment });
       }
+      if (trace && (shown?.id !== v.id || capped(shown)))
+        trace(slot.id, v.id, {
+          kind: "experiment_arm",
+          experimentId: v.experimentId,
+          arm: arm.id,
+          shows: shown?.id ?? null,
+          armCapped: !!shown && capped(shown),
+        });
       break;
     }
   }
@@ -223,6 +312,13 @@ function slotDecision(
     items: v.items,
     experiment,
   };
+}
+
+/** Each slot's candidate variant ids in the order `decide` considers them (highest priority first). */
+export function candidateOrder(
+  config: PersonalizationConfig,
+): ReadonlyMap<string, readonly string[]> {
+  return compileConfig(config).order;
 }
 
 /** Every slot's selector: HTMLRewriter needs them before the page (and its type) is known. */

@@ -102,6 +102,9 @@ const GETTERS = {
   "consent.source": (f) => f.consent.source,
 } as Record<FieldName, Getter>;
 
+/** The value a rule's field reads from the facts (undefined/null: missing); for explanations. */
+export const fieldValue = (field: FieldName, f: Facts): unknown => GETTERS[field](f);
+
 /** A rule compiled to closures: evaluating it allocates nothing. */
 export type CompiledRule = {
   test(f: Facts): boolean;

@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
+import type { Persona } from "../decide/persona.ts";
 import {
+  createPersonaToken,
   createPreviewToken,
+  isPersonaToken,
   PREVIEW_MAX_LIFETIME_MS,
+  verifyPersonaToken,
   verifyPreviewToken,
 } from "./preview-token.ts";
 
@@ -43,6 +47,79 @@ describe("preview tokens", () => {
     expect(await verifyPreviewToken(tooLong, now, SECRET)).toEqual({
       ok: false,
       reason: "too-long",
+    });
+  });
+});
+
+describe("persona preview tokens", () => {
+  const persona = {
+    buyerMode: "methodical",
+    segments: ["returning"],
+    device: "mobile",
+    channel: "email",
+    cartItems: 2,
+    campaign: "black friday",
+  } satisfies Persona;
+
+  it("carry the persona and the config version, signed, until they expire", async () => {
+    const token = await createPersonaToken(persona, 12, 2_000, SECRET);
+    expect(isPersonaToken(token)).toBe(true);
+    expect(await verifyPersonaToken(token, 1_000, SECRET)).toEqual({
+      ok: true,
+      persona,
+      configVersion: 12,
+    });
+    const active = await createPersonaToken({}, null, 2_000, SECRET);
+    expect(await verifyPersonaToken(active, 1_000, SECRET)).toEqual({
+      ok: true,
+      persona: {},
+      configVersion: null,
+    });
+    expect(await verifyPersonaToken(token, 3_000, SECRET)).toEqual({
+      ok: false,
+      reason: "expired",
+    });
+    expect(await verifyPersonaToken(token, 1_000, "another-secret-0000")).toMatchObject({
+      reason: "forged",
+    });
+    // The persona is signed: changing it (here, the device) breaks the signature.
+    const [head, version, expires, body, sig] = token.split(".");
+    const edited = JSON.stringify({ ...persona, device: "desktop" });
+    const editedBody = btoa(edited).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+    expect(body).not.toBe(editedBody);
+    expect(
+      await verifyPersonaToken([head, version, expires, editedBody, sig].join("."), 1_000, SECRET),
+    ).toMatchObject({ reason: "forged" });
+    expect(
+      await verifyPersonaToken(token, 2_000 - PREVIEW_MAX_LIFETIME_MS - 1, SECRET),
+    ).toMatchObject({ reason: "too-long" });
+  });
+
+  it("are not variant tokens, and variant tokens are not persona tokens", async () => {
+    const personaToken = await createPersonaToken(persona, 3, 2_000, SECRET);
+    const variantToken = await createPreviewToken("spontaneous-offer", 3, 2_000, SECRET);
+    expect(await verifyPreviewToken(personaToken, 1_000, SECRET)).toMatchObject({
+      reason: "malformed",
+    });
+    expect(isPersonaToken(variantToken)).toBe(false);
+    expect(await verifyPersonaToken(variantToken, 1_000, SECRET)).toMatchObject({
+      reason: "malformed",
+    });
+    // A variant id that happens to be `persona` still makes a variant token.
+    const named = await createPreviewToken("persona", 3, 2_000, SECRET);
+    expect(await verifyPreviewToken(named, 1_000, SECRET)).toMatchObject({ ok: true });
+  });
+
+  it("refuse a signed persona that is not a valid persona", async () => {
+    const bad = await createPersonaToken(
+      { device: "fridge" } as unknown as Parameters<typeof createPersonaToken>[0],
+      null,
+      2_000,
+      SECRET,
+    );
+    expect(await verifyPersonaToken(bad, 1_000, SECRET)).toEqual({
+      ok: false,
+      reason: "malformed",
     });
   });
 });

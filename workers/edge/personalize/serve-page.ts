@@ -13,6 +13,7 @@ import { escapeAttribute, rewritePage } from "../rewrite/page-rewriter.ts";
 import { API_PREFIX, settingsOf } from "../settings.ts";
 import { plannableBeforePage, productIdForPage, slotSelectorsFor } from "./page-plan.ts";
 import { showedAsPlanned } from "./page-view.ts";
+import { isPersonaRequest, servePersonaPreview } from "./persona-preview.ts";
 import { plannedPage } from "./planned-view.ts";
 import {
   lookupTiming,
@@ -68,6 +69,8 @@ export async function servePage(c: Context<Env_>): Promise<Response> {
   if (request.method !== "GET" && request.method !== "HEAD") {
     return mark(await forwardToOrigin(request, settings), "pass");
   }
+  // A signed persona preview: the page as a made-up visitor sees it, nothing recorded.
+  if (isPersonaRequest(new URL(request.url))) return servePersonaPreview(c);
   const pageView = request.method === "GET";
   // Identity and lookups are prepared while the page comes from the cache or the origin.
   const preparing = prepareVisit(request, c.env, settings, { pageView }).catch((err: unknown) => {
