@@ -6,6 +6,7 @@ import { replaceSection } from "../markdown-section.ts";
 import { markdownTable } from "../markdown-table.ts";
 import { benchIngest, benchSnapshot, consentingVisitors, ingestMarkdown } from "./events.ts";
 import { objectCpu, runMode, targets, workerCpu, type ModeRun } from "./hot-path.ts";
+import { profileMarkdown, profileWorker } from "./cpu-profile.ts";
 import { load } from "./load.ts";
 import { firstLast, oneAtATime, type TimedRun } from "./page-timing.ts";
 import { cpuByRole, machine, pinGroups, rssMiB, wranglerProcesses } from "./processes.ts";
@@ -71,6 +72,8 @@ const FLUSH_WAIT_MS = Number(process.env.BENCH_FLUSH_WAIT_S ?? 40) * 1000;
  */
 const OBJECT_IDLE_MS = 11_000;
 const LARGE_PAGE = "/bench/large-page?mb=5";
+/** Pages per CPU profile (see cpu-profile.ts). */
+const PROFILE_PAGES = 300;
 const PORTS = { db: 18080, shop: 13000, worker: 18787 };
 const SESSION = { port: 18788, inspectorPort: 19288 };
 const EDGE_INSPECTOR_PORT = 19287;
@@ -175,6 +178,10 @@ try {
     headers: BROWSER,
   });
   const memoryPass = await memory(`${stack.workerUrl}${LARGE_PAGE}`);
+  const profilePass = await profileWorker(EDGE_INSPECTOR_PORT, async () => {
+    await oneAtATime("profile", pages[0]!.url, PROFILE_PAGES, { headers: BROWSER });
+    return PROFILE_PAGES;
+  });
 
   await publish(config);
   for (const page of pages) runs.push(await runMode(env, "anonymous", 0, page, []));
@@ -189,6 +196,10 @@ try {
     for (const page of pages) runs.push(await runMode(env, "personalized", delay, page, visitors));
   }
   await setObjectDelay(stack.workerUrl, 0);
+  const profilePers = await profileWorker(EDGE_INSPECTOR_PORT, async () => {
+    await oneAtATime("profile", pages[0]!.url, PROFILE_PAGES, { headers: BROWSER, visitors });
+    return PROFILE_PAGES;
+  });
   // Every visitor once more, after their objects went idle.
   await new Promise((r) => setTimeout(r, OBJECT_IDLE_MS));
   const idle = await oneAtATime("after idle", pages[0]!.url, VISITORS, {
@@ -308,6 +319,21 @@ try {
     "CPU ms per page by process (the proxy is wrangler's local entry point, which Cloudflare does not run):",
     "",
     ...processTable(runs),
+    "",
+    "## Where the Worker's CPU goes",
+    "",
+    `The Worker's isolate sampled every 0.1 ms through its inspector over ${PROFILE_PAGES} ` +
+      "product pages one at a time (dev/bench/cpu-profile.ts): own time per function, largest " +
+      "first. Native work (HTMLRewriter's parser, streams) counts under the JS frame that " +
+      "called it or as (program).",
+    "",
+    `Pass-through (kill switch), ${f2(profilePass.sampledMs / PROFILE_PAGES)} ms sampled per page:`,
+    "",
+    ...profileMarkdown(profilePass),
+    "",
+    `Personalized (+0 ms), ${f2(profilePers.sampledMs / PROFILE_PAGES)} ms sampled per page:`,
+    "",
+    ...profileMarkdown(profilePers),
     "",
     "## Returning visitors whose objects went idle",
     "",

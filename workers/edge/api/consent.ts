@@ -85,18 +85,25 @@ export const consent = new Hono<{ Bindings: Env }>()
     const cookies = await readSignedCookies(c.req.header("cookie") ?? null, settings.cookieSecret);
     const config = await activeConsentConfig(c.env);
     let consent = resolveConsent(c.req.raw.headers, cookies.consent, clock.now(), config);
-    // A yes from before the visitor's recorded withdrawal (replayed cookies) is no choice.
+    c.header("cache-control", "no-store");
+    // A yes from before the visitor's recorded withdrawal (replayed cookies), or for an erased
+    // id, is no choice, and the ids go: a page whose headers left before the visitor's object
+    // said so asks here (see servePage).
     if (consent.personalization && cookies.visitor) {
       const stub = visitorObject(c.env, cookies.visitor);
       const at = vitrineChoiceAt(cookies.consent, config);
-      // The object unreachable: the cookie's word stands, as it did before withdrawals were kept.
-      const withdrawnAt = await stub.consentWithdrawnAt().catch(() => null);
-      if (isVoidedByWithdrawal(at, withdrawnAt))
+      // The object unreachable: the cookie's word stands.
+      const standing = await stub.idStanding().catch(() => null);
+      if (standing && (standing.erased || isVoidedByWithdrawal(at, standing.withdrawnAt))) {
         consent = { personalization: false, analytics: false, source: "default" };
+        const url = new URL(c.req.url);
+        for (const name of [COOKIE.visitor, COOKIE.session])
+          c.header("set-cookie", expiredCookie(name, url), { append: true });
+      }
     }
     const signal = privacySignal(c.req.raw.headers);
     const answer = signal ? { ...consent, overriddenBy: SIGNAL_HEADER[signal] } : consent;
-    return c.json(answer, 200, { "cache-control": "no-store" });
+    return c.json(answer, 200);
   })
   .post("/", describeRoute(CONSENT_POST_DOC), async (c) => {
     const settings = settingsOf(c.env);

@@ -1,7 +1,9 @@
 import type { Context } from "hono";
 import { watchForCatalog } from "../catalog/learn/index.ts";
 import { parseProductJsonLd } from "../context/json-ld.ts";
-import type { Exposure } from "../decide/index.ts";
+import type { DecisionInput, Exposure } from "../decide/index.ts";
+import type { ActiveConfig } from "../config/config-store.ts";
+import type { RenderedSlot } from "../rewrite/page-rewriter.ts";
 import type { Identity } from "../identity/visitor-identity.ts";
 import { isHtml } from "../proxy/cache-policy.ts";
 import { answerConditional } from "../proxy/conditional.ts";
@@ -19,11 +21,14 @@ import {
   lookupTiming,
   prepareVisit,
   recordVisit,
+  settlePreview,
   settleVisit,
   visitInput,
   visitMode,
+  type Lookups,
   type Visit,
 } from "./visit.ts";
+import { SKIPPED } from "./deadline.ts";
 
 /** Response header saying what Vitrine did with the page. */
 export const VIA_HEADER = "x-vitrine";
@@ -48,13 +53,16 @@ export const CSP_HEADER = "x-vitrine-csp";
  *  5. non-HTML or non-200 responses pass through untouched (a matching validator gets a 304:
  *     the origin always sends the full page, see proxy/headers.ts);
  *  6. what the request says (device, geo, channel, page type by the config's URL rules);
- *  7. HTML streams through HTMLRewriter with the slots the visitor's object planned (and
- *     recorded as the page view) in the call of step 3; without them, decisions are made here,
- *     before the page by the same rule, or at its first slot when only the page's own JSON-LD
- *     or microdata can say which product it is (again once it has); a page with no slot to
- *     fill and no tracker to carry goes out as the origin sent it; injected tags follow the
- *     page's CSP (rewrite/csp.ts);
- *  8. a rewritten response is private; Server-Timing says where time went;
+ *  7. the headers and the head (stylesheet, tracker) go out as soon as the page and the config
+ *     and model are there: they never wait for the visitor's data. HTML streams through
+ *     HTMLRewriter; the first slot waits (within the budget) for the slots the visitor's object
+ *     planned and recorded as the page view in the call of step 3; without them, decisions
+ *     are made there by the same rule, with the product the URL names or, failing that, the
+ *     one the page's JSON-LD or microdata named before it (again once it has); a page with no
+ *     slot to fill and no tracker to carry goes out as the origin sent it; injected tags follow
+ *     the page's CSP (rewrite/csp.ts);
+ *  8. a rewritten response is private; Server-Timing says where time went (the visitor's
+ *     lookups, still running when it is sent, are `deferred`: their failures are logged);
  *  9. after the page, the page view is recorded in the visitor's Durable Object, or corrected
  *     when the page showed other slots than the object planned (waitUntil); a product page
  *     due to teach the catalog (config `catalog.learnFromPages`) is read from a copy of its
@@ -148,24 +156,27 @@ async function personalize(
   origin: Response,
   timing: string[],
 ): Promise<Response> {
-  const lookups = await visit.lookups;
-  // A consent withdrawn since the request's choice makes the visit anonymous.
-  const prepared = settleVisit(visit, lookups);
-  timing.push(...lookupTiming(lookups));
-  const active = lookups.active.ok ? lookups.active.value : null;
+  // Headers and head wait for the config and the model only (nearly always in memory); the
+  // visitor's object and profile are awaited at the page's first slot (see VisitorData).
+  const shared = await visit.shared;
+  const previewed = settlePreview(visit, shared.active);
+  const visitorLookups = visit.visitorData ? {} : { profile: SKIPPED, session: SKIPPED };
+  timing.push(...lookupTiming({ ...shared, ...visitorLookups }));
+  const active = shared.active.ok ? shared.active.value : null;
   const refused = (r: Response) => {
-    if (prepared.previewRefused)
-      r.headers.set(PREVIEW_HEADER, `refused; ${prepared.previewRefused}`);
+    if (previewed.previewRefused)
+      r.headers.set(PREVIEW_HEADER, `refused; ${previewed.previewRefused}`);
     return r;
   };
   const untouched = (mode: string) =>
-    refused(mark(answerConditional(c.req.raw, origin), mode, timing, prepared.identity));
+    refused(mark(answerConditional(c.req.raw, origin), mode, timing, previewed.identity));
   if (!active) return untouched("no-config");
   const { config } = active;
   if (!config.enabled) return untouched("off");
 
-  const { url, identity, consent, previewVariant } = prepared;
-  const { page, input } = visitInput(prepared, lookups, active, c.req.raw.headers);
+  const { url, identity, consent, previewVariant } = previewed;
+  const headers = c.req.raw.headers;
+  const { page, input } = visitInput(previewed, NO_VISITOR_DATA, active, headers);
   const { context, visitorId } = input;
   // Product pages teach the catalog from a copy of their body, read after the page (see
   // catalog/learn): same bytes to the visitor, no wait here.
@@ -182,7 +193,7 @@ async function personalize(
       settingsOf(c.env),
       c.executionCtx,
     );
-  const model = lookups.model.ok ? lookups.model.value : null;
+  const model = shared.model.ok ? shared.model.value : null;
   // A bot gets the same page logic, but is never identified nor tracked: the header says so.
   const mode = previewVariant ? "preview" : context.isBot ? "bot" : visitMode(input, active);
 
@@ -190,21 +201,33 @@ async function personalize(
   // What the page showed goes to the visitor's object (see recordVisit): only then is it watched.
   const recorded = tracked && !!visitorId && consent.personalization;
 
-  // Planned before the page by the visitor's object (which recorded it), else here by the same
-  // rule (plannableBeforePage); a product page the catalog's URLs do not know is planned at its
-  // first slot, with the product its JSON-LD or microdata named before it.
-  const planHere = (productId: string | null) =>
-    plannedPage({ active, input, model, previewVariant }, productId);
-  const planned = lookups.planned;
-  const urlProduct = planned ? null : productIdForPage(model, url.pathname, page.productSlug);
-  const early =
-    planned ?? (plannableBeforePage(context.pageType, urlProduct) ? planHere(urlProduct) : null);
-  let view = early;
+  // A page the catalog's URLs name is planned before it arrives (by the visitor's object, which
+  // records it, else here by the same rule); any other product page at its first slot, with the
+  // product its JSON-LD or microdata named before it.
+  const urlProduct = productIdForPage(model, url.pathname, page.productSlug);
+  const beforePage = plannableBeforePage(context.pageType, urlProduct);
+  const visitor = visitorData(visit, previewed, active, headers);
+  // Without visitor data to wait for (no consent, holdout, kill switch) nothing is asked of the
+  // object: what follows is known now, and the page needs no handler for slots it cannot fill.
+  const known = visit.visitorData ? null : await visitor;
+  const planHere = (data: VisitorData, productId: string | null) =>
+    plannedPage({ active, input: data.input, model, previewVariant }, productId);
+  let view = known && beforePage ? planHere(known, urlProduct) : null;
   let pageProduct: string | null = null;
-  // A page planned before it arrives watches only its planned slots and no JSON-LD: each
-  // handler registered costs a call into JS at each match.
+  const planWith = (data: VisitorData): Map<string, RenderedSlot> => {
+    if (!view) view = data.lookups.planned ?? planHere(data, beforePage ? urlProduct : pageProduct);
+    else if (!beforePage && pageProduct && !view.context.productId) {
+      // The page named its product after its first slot: the slots still to come get the
+      // plan for it; exposures of both plans stand (each arm is the visitor's either way).
+      const next = planHere(data, pageProduct);
+      view = { ...next, exposures: mergeExposures(view.exposures, next.exposures) };
+    }
+    return view.slots;
+  };
+  // Each handler registered costs a call into JS at each match: a page planned already
+  // watches only its planned slots.
   const selectors = slotSelectorsFor(active, context.pageType, previewVariant);
-  const watched = early ? selectors.filter((s) => early.slots.has(s.slotId)) : selectors;
+  const watched = view ? selectors.filter((s) => view!.slots.has(s.slotId)) : selectors;
   // Nothing to write into the page (no slot can apply, no tracker is wanted): the shop's page
   // goes out as it came, caching headers and validators included, and no page view is kept.
   if (!tracked && watched.length === 0) return untouched(mode);
@@ -223,54 +246,54 @@ async function personalize(
         (product ? ` data-product-id="${escapeAttribute(product)}"` : "") +
         `></script>`
       : "";
+  // A page planned before it arrives carries the tracker in its head. Its end hears what the
+  // visitor's object said: a page that named its product gets the tracker there, and a visitor
+  // who withdrew (their replayed ids got a page whose headers were out before the object said
+  // so) gets a request that expires those ids instead (see consent's GET).
+  const tail = async () => {
+    const data = known ?? (await visitor);
+    if (data.lookups.withdrawn) return idsExpiry();
+    return beforePage ? "" : tracker(pageProduct);
+  };
   const { response, outcome } = rewritePage(origin, {
     selectors: watched,
-    onJsonLd: early
+    onJsonLd: beforePage
       ? undefined
       : (text) => {
           const id = parseProductJsonLd(text)?.productId ?? null;
           pageProduct ??= id;
           return id !== null;
         },
-    onMicrodataProductId: early ? undefined : (id) => void (pageProduct ??= id),
+    onMicrodataProductId: beforePage ? undefined : (id) => void (pageProduct ??= id),
     headHtml() {
       let html =
         wantsStyle && csp.style
           ? `<link rel="stylesheet" href="${API_PREFIX}/v1/assets/modules.css?v=${active.version}"${nonceAttr} data-vitrine>`
           : "";
-      if (early) html += tracker(early.context.productId);
+      if (beforePage) html += tracker(urlProduct);
       return html;
     },
-    // Only the tracker names the product: on a page that names it itself, it goes at the end,
-    // where the product is known wherever the page said it.
-    tailHtml: early ? undefined : () => tracker(pageProduct),
-    plan() {
-      if (!view) view = planHere(pageProduct);
-      else if (!early && pageProduct && !view.context.productId) {
-        // The page named its product after its first slot: the slots still to come get the
-        // plan for it; exposures of both plans stand (each arm is the visitor's either way).
-        const next = planHere(pageProduct);
-        view = { ...next, exposures: mergeExposures(view.exposures, next.exposures) };
-      }
-      return view.slots;
-    },
+    tailHtml: known && beforePage ? undefined : tail,
+    // The first slot waits for the visitor's data (under the lookup budget); the head, CSS and
+    // preloads are out by then.
+    plan: () => (known ? planWith(known) : visitor.then(planWith)),
     unwatched: !recorded,
   });
 
   if (outcome) {
     c.executionCtx.waitUntil(
-      outcome
-        .then((result) =>
+      Promise.all([outcome, visitor])
+        .then(([result, { lookups, settled }]) =>
           // The object recorded the page as planned; it hears again only if the page differed.
-          planned && showedAsPlanned(planned.slots, result.applied)
+          lookups.planned && showedAsPlanned(lookups.planned.slots, result.applied)
             ? undefined
             : recordVisit(
                 c.env,
-                identity,
+                settled.identity,
                 withProduct(view?.context ?? context, pageProduct),
                 { slots: result.applied, exposures: view?.exposures ?? [] },
-                prepared.consentAt,
-                prepared.pageViewId,
+                settled.consentAt,
+                settled.pageViewId,
               ),
         )
         .catch(logRecordFailure),
@@ -279,6 +302,39 @@ async function personalize(
   const out = mark(response, mode, timing, identity, true);
   if (cspBlocked) out.headers.set(CSP_HEADER, cspBlocked);
   return refused(out);
+}
+
+/** The visitor's side of the visit: their object's and profile's answers, settled. */
+type VisitorData = { lookups: Lookups; settled: Visit; input: DecisionInput };
+
+const NO_VISITOR_DATA = { profile: SKIPPED, session: SKIPPED };
+
+function visitorData(
+  visit: Visit,
+  previewed: Visit,
+  active: ActiveConfig,
+  headers: Headers,
+): Promise<VisitorData> {
+  return visit.lookups.then((lookups) => {
+    // A consent withdrawn since the request's choice makes the visit anonymous.
+    const settled = settleVisit(previewed, lookups);
+    for (const name of ["profile", "session"] as const) {
+      const r = lookups[name];
+      if (!r.ok && r.reason !== "skipped")
+        console.warn(
+          JSON.stringify({ msg: `visitor ${name} lookup failed; page goes on without it`, ...r }),
+        );
+    }
+    return { lookups, settled, input: visitInput(settled, lookups, active, headers).input };
+  });
+}
+
+/**
+ * A replayed visitor id whose owner withdrew: the page's headers were out before the object
+ * said so, so the browser is asked to fetch the consent state, which expires the ids.
+ */
+function idsExpiry(): string {
+  return `<img src="${API_PREFIX}/v1/consent" alt="" width="1" height="1" hidden referrerpolicy="no-referrer" data-vitrine>`;
 }
 
 function mergeExposures(a: Exposure[], b: Exposure[]): Exposure[] {

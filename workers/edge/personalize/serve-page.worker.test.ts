@@ -101,11 +101,12 @@ describe("personalized pages", () => {
     expect(headers.get("cache-control")).toBe("private, no-store");
     expect(headers.get("etag")).toBeNull();
     const timing = headers.get("server-timing")!;
+    // The visitor's own lookups finish after the headers are out.
     for (const part of [
       "origin;dur=",
       "config;dur=",
-      "profile;dur=",
-      "session;dur=",
+      'profile;desc="deferred"',
+      'session;desc="deferred"',
       'vitrine;desc="personalized"',
     ]) {
       expect(timing).toContain(part);
@@ -743,6 +744,102 @@ describe("safety", () => {
   });
 });
 
+describe("first byte", () => {
+  const pageViewsOf = async (visitorId: string) =>
+    (await env.VISITOR.get(env.VISITOR.idFromName(visitorId)).touchpoints()).filter(
+      (t) => t.type === "page_view",
+    ).length;
+
+  /**
+   * The visitor's object answers only when `open()` is called: what the Worker sends before
+   * then was sent without waiting for visitor data.
+   */
+  function gatedObject() {
+    let open!: () => void;
+    const opened = new Promise<void>((resolve) => (open = resolve));
+    type Stub = DurableObjectStub<VisitorSession>;
+    const gated = (stub: Stub) => ({
+      view: async (...args: Parameters<Stub["view"]>) => {
+        await opened;
+        return stub.view(...args);
+      },
+      state: async (...args: Parameters<Stub["state"]>) => {
+        await opened;
+        return stub.state(...args);
+      },
+      recordView: (...args: Parameters<Stub["recordView"]>) => stub.recordView(...args),
+      track: (...args: Parameters<Stub["track"]>) => stub.track(...args),
+    });
+    const namespace = {
+      idFromName: (name: string) => env.VISITOR.idFromName(name),
+      get: (id: DurableObjectId) => gated(env.VISITOR.get(id)),
+    } as unknown as Env["VISITOR"];
+    return { namespace, open };
+  }
+
+  it("streams the head before the visitor's object answers, and fills the slots after", async () => {
+    const { namespace, open } = gatedObject();
+    // A budget far past the test's own steps: the gate, not the deadline, decides here.
+    const bindings = { ...env, VISITOR: namespace, PERSONALIZATION_BUDGET_MS: "1000" } as Env;
+    // A visitor of their own: this page view must not change the shared fixtures' profiles.
+    const visitorId = freshVisitor();
+    await did(visitorId, "compare");
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(
+      new Request(SHOP + productPath, { headers: await consenting(visitorId) }),
+      bindings,
+      ctx,
+    );
+    expect(res.headers.get("x-vitrine")).toBe("personalized");
+    expect(res.headers.get("server-timing")).toContain('session;desc="deferred"');
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let head = "";
+    while (!head.includes("</head>")) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      head += value;
+    }
+    expect(head).toContain("modules.css");
+    expect(head).toMatch(/tracker\.js[^>]*data-product-id="p-\d{4}"><\/script><\/head>/);
+    expect(head).not.toContain("data-vt-variant");
+    open();
+    let rest = "";
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += r.value;
+    await waitOnExecutionContext(ctx);
+    // The object's answer reached the page: the visitor's own module.
+    expect(rest).toContain('data-vt-variant="methodical-trust"');
+    expect(rest).not.toMatch(/<img[^>]*data-vitrine/);
+  });
+
+  it("leaves out modules and expires the ids of a visitor who withdrew", async () => {
+    const visitorId = freshVisitor();
+    const before = await consenting(visitorId);
+    await call(productPath, { headers: before });
+    const off = await call("/__vitrine/v1/consent", {
+      method: "POST",
+      headers: { ...before, "content-type": "application/json" },
+      body: JSON.stringify({ personalization: false, analytics: false }),
+    });
+    expect(off.status).toBe(200);
+    const viewsAtWithdrawal = await pageViewsOf(visitorId);
+    // The same cookies replayed: the headers are out before the object says so ...
+    const replayed = await call(productPath, { headers: before });
+    expect(replayed.text).not.toContain("methodical-trust");
+    expect(await pageViewsOf(visitorId)).toBe(viewsAtWithdrawal);
+    const expiry = /<img src="(\/__vitrine\/v1\/consent)"[^>]*data-vitrine>/.exec(replayed.text);
+    expect(expiry).not.toBeNull();
+    // ... so the page has the browser ask, and that answer expires them.
+    const asked = await call(expiry![1]!, { headers: before });
+    expect(JSON.parse(asked.text)).toMatchObject({ personalization: false });
+    expect(
+      asked.headers.getSetCookie().filter((c) => /^vt_(id|sid)=; Max-Age=0/.test(c)),
+    ).toHaveLength(2);
+    // A visitor who did not withdraw keeps theirs.
+    const kept = await call(expiry![1]!, { headers: await consenting(methodicalId) });
+    expect(kept.headers.getSetCookie()).toEqual([]);
+  });
+});
+
 describe("fail open", () => {
   const slowKv = (ms: number): KVNamespace =>
     ({ get: () => new Promise((r) => setTimeout(() => r(null), ms)) }) as unknown as KVNamespace;
@@ -796,7 +893,7 @@ describe("fail open", () => {
       { ...env, PROFILES: slowKv(2_000) },
     );
     expect(status).toBe(200);
-    expect(headers.get("server-timing")).toMatch(/profile;dur=\d+;desc="timeout"/);
+    expect(headers.get("server-timing")).toMatch(/profile;desc="deferred"/);
     expect(text).not.toContain("methodical-trust");
     expect(text).toContain('data-page-type="product"');
   });
@@ -830,7 +927,7 @@ describe("fail open", () => {
       { ...env, VISITOR: brokenDo as Env["VISITOR"] },
     );
     expect(status).toBe(200);
-    expect(headers.get("server-timing")).toMatch(/session;dur=\d+;desc="error"/);
+    expect(headers.get("server-timing")).toMatch(/session;desc="deferred"/);
     expect(headers.get("x-vitrine")).toBe("personalized");
   });
 

@@ -42,6 +42,9 @@ export type Lookups = {
   planned: PlannedView | null;
 };
 
+/** The lookups that are not about the visitor: a page's headers and head wait only for these. */
+export type SharedLookups = Pick<Lookups, "active" | "model">;
+
 /** What the request says about the page under a config's URL rules. */
 export type SeenPage = { active: ActiveConfig; page: PageMatch; context: RequestContext };
 
@@ -73,6 +76,13 @@ export type Visit = {
   pageViewId: string | null;
   /** The page under the config known when the request came, if it was (see visitInput). */
   seen: SeenPage | null;
+  /**
+   * The visitor's object (and KV's profile) are asked: their answers come with `lookups`,
+   * later than `shared`. Without it the visitor lookups are all skipped.
+   */
+  visitorData: boolean;
+  /** Config and model: settled before `lookups`, which adds the visitor's data to them. */
+  shared: Promise<SharedLookups>;
   lookups: Promise<Lookups>;
 };
 
@@ -173,24 +183,24 @@ export async function prepareVisit(
         ? deadline.run(() => readProfile(env.PROFILES, visitorId))
         : SKIPPED,
   );
-  const lookups = Promise.all([
+  const shared = Promise.all([
     active,
-    profile,
-    session,
     enabled ? deadline.run(() => loadMerchModel(env.MODELS)) : SKIPPED,
-    looked,
-  ]).then(([active, profile, session, model, snapshot]): Lookups => {
-    // The snapshot carries the visitor's withdrawal, so this costs no extra call.
-    // An erased id stays erased, whatever consent the request carries (see VisitorSession.erase).
-    const withdrawn =
-      snapshot.ok &&
-      (snapshot.value.erased === true ||
-        isVoidedByWithdrawal(consentAt, snapshot.value.consentWithdrawnAt));
-    const planned = snapshot.ok ? (snapshot.value.planned ?? null) : null;
-    return withdrawn
-      ? { active, profile: SKIPPED, session: SKIPPED, model, withdrawn, planned: null }
-      : { active, profile, session, model, withdrawn, planned };
-  });
+  ]).then(([active, model]): SharedLookups => ({ active, model }));
+  const lookups = Promise.all([shared, profile, session, looked]).then(
+    ([{ active, model }, profile, session, snapshot]): Lookups => {
+      // The snapshot carries the visitor's withdrawal, so this costs no extra call.
+      // An erased id stays erased, whatever consent the request carries (see VisitorSession.erase).
+      const withdrawn =
+        snapshot.ok &&
+        (snapshot.value.erased === true ||
+          isVoidedByWithdrawal(consentAt, snapshot.value.consentWithdrawnAt));
+      const planned = snapshot.ok ? (snapshot.value.planned ?? null) : null;
+      return withdrawn
+        ? { active, profile: SKIPPED, session: SKIPPED, model, withdrawn, planned: null }
+        : { active, profile, session, model, withdrawn, planned };
+    },
+  );
 
   const preview = token ? await verifyPreviewToken(token, now, settings.cookieSecret) : null;
   return {
@@ -207,6 +217,8 @@ export async function prepareVisit(
     preview,
     pageViewId,
     seen,
+    visitorData,
+    shared,
     lookups,
   };
 }
@@ -232,7 +244,7 @@ export function seePage(
  * the browser sent are expired, as for a tampered consent cookie.
  */
 export function settleVisit(visit: Visit, lookups: Lookups): Visit {
-  const previewed = { ...visit, ...settlePreview(visit.preview, lookups.active) };
+  const previewed = settlePreview(visit, lookups.active);
   if (!lookups.withdrawn) return previewed;
   return {
     ...previewed,
@@ -251,19 +263,18 @@ const ANONYMOUS = { visitorId: null, sessionId: null, isNewVisitor: false, isNew
  * A preview token forces its variant only under the config version it was made for: once
  * another version is active, the variant may mean something else or nothing at all.
  */
-function settlePreview(
-  preview: PreviewCheck | null,
-  active: Lookup<ActiveConfig | null>,
-): Pick<Visit, "previewVariant" | "previewRefused"> {
-  if (!preview) return { previewVariant: null, previewRefused: null };
-  if (!preview.ok) return { previewVariant: null, previewRefused: preview.reason };
+export function settlePreview(visit: Visit, active: Lookup<ActiveConfig | null>): Visit {
+  const { preview } = visit;
+  if (!preview) return { ...visit, previewVariant: null, previewRefused: null };
+  if (!preview.ok) return { ...visit, previewVariant: null, previewRefused: preview.reason };
   const version = active.ok ? (active.value?.version ?? null) : null;
   if (version !== preview.configVersion)
     return {
+      ...visit,
       previewVariant: null,
       previewRefused: `config-version; token=${preview.configVersion}; active=${version ?? "none"}`,
     };
-  return { previewVariant: preview.variantId, previewRefused: null };
+  return { ...visit, previewVariant: preview.variantId, previewRefused: null };
 }
 
 /**
@@ -272,7 +283,7 @@ function settlePreview(
  */
 export function visitInput(
   visit: Visit,
-  lookups: Lookups,
+  lookups: Pick<Lookups, "profile" | "session">,
   active: ActiveConfig,
   headers: Headers,
 ): { page: PageMatch; input: DecisionInput } {
@@ -302,11 +313,16 @@ export function visitMode(input: DecisionInput, active: ActiveConfig): VisitMode
     : "personalized";
 }
 
-/** `Server-Timing` entries for the lookups. */
-export function lookupTiming(lookups: Lookups): string[] {
+/**
+ * `Server-Timing` entries for the lookups. A page's headers go out before the visitor's data
+ * comes (see servePage): those lookups, when asked, are `deferred` there.
+ */
+export function lookupTiming(lookups: SharedLookups & Partial<Lookups>): string[] {
   return (["active", "profile", "session", "model"] as const).map((name) => {
+    const label = name === "active" ? "config" : name;
     const r = lookups[name];
-    return `${name === "active" ? "config" : name};dur=${r.ms}${r.ok ? "" : `;desc="${r.reason}"`}`;
+    if (!r) return `${label};desc="deferred"`;
+    return `${label};dur=${r.ms}${r.ok ? "" : `;desc="${r.reason}"`}`;
   });
 }
 

@@ -25,16 +25,16 @@ export type PageRewrite = {
   /**
    * Tags for the end of <body> (the tracker of a page whose product is learnt from the page
    * itself, which is known by then wherever the page says it); at the document's end when the
-   * page has no </body>.
+   * page has no </body>. A promise holds the page's end until it settles.
    */
-  tailHtml?(): string;
+  tailHtml?(): string | Promise<string>;
   /**
    * The slots, asked for at each slot's element: the JSON-LD and microdata before it are read
    * by then (the caller plans once, and once more when the page names its product later).
-   * Synchronous on purpose: every lookup is done before the page starts, so no handler ever
-   * suspends the stream.
+   * A promise (the visitor's data still on its way) holds the stream at that element, after
+   * everything before it went out; a map goes on at once.
    */
-  plan(): Map<string, RenderedSlot>;
+  plan(): Map<string, RenderedSlot> | Promise<Map<string, RenderedSlot>>;
   /**
    * Nobody reads the outcome (there is no page view to record): then nothing watches the
    * origin's body or the document's end, and the body goes into the rewriter natively, with no
@@ -54,8 +54,9 @@ const JSON_LD = 'script[type="application/ld+json"]';
 const MAX_JSON_LD = 64 * 1024;
 
 /**
- * Streams `response` through HTMLRewriter: the page is never buffered and no handler waits
- * for I/O, so every chunk flows on as soon as it is parsed. Every handler catches its own
+ * Streams `response` through HTMLRewriter: the page is never buffered, and only a slot whose
+ * plan is still on its way (or the tail's) holds the stream, everything before it already out;
+ * every other chunk flows on as soon as it is parsed. Every handler catches its own
  * failure and leaves the origin markup as it was, so a personalization error can never break
  * the page.
  */
@@ -67,14 +68,18 @@ export function rewritePage(
   const errors: string[] = [];
   const seen = new Set<string>();
   let planFailed = false;
-  const plan = (): Map<string, RenderedSlot> => {
+  const planFailure = (err: unknown) => {
+    errors.push(`plan: ${String(err)}`);
+    planFailed = true;
+    return new Map<string, RenderedSlot>();
+  };
+  const plan = (): Map<string, RenderedSlot> | Promise<Map<string, RenderedSlot>> => {
     if (planFailed) return new Map();
     try {
-      return rewrite.plan();
+      const slots = rewrite.plan();
+      return slots instanceof Promise ? slots.catch(planFailure) : slots;
     } catch (err) {
-      errors.push(`plan: ${String(err)}`);
-      planFailed = true;
-      return new Map();
+      return planFailure(err);
     }
   };
   // Every handler called is a trip from the parser into JS (the isolate lock, a turn of the
@@ -156,30 +161,31 @@ export function rewritePage(
   const tailHtml = rewrite.tailHtml;
   if (tailHtml) {
     let placed = false;
-    const tail = () => {
+    const failed = (err: unknown) => {
+      errors.push(`tail: ${String(err)}`);
+      return "";
+    };
+    const place = (write: (html: string) => void): void | Promise<void> => {
+      if (placed) return;
       placed = true;
+      let html: string | Promise<string>;
       try {
-        return tailHtml();
+        html = tailHtml();
       } catch (err) {
-        errors.push(`tail: ${String(err)}`);
-        return "";
+        html = failed(err);
       }
+      if (!(html instanceof Promise)) return void (html && write(html));
+      return html.catch(failed).then((h) => void (h && write(h)));
     };
     rewriter = rewriter
       .on("body", {
         element(body) {
-          body.onEndTag((end) => {
-            if (placed) return;
-            const html = tail();
-            if (html) end.before(html, { html: true });
-          });
+          body.onEndTag((end) => place((html) => end.before(html, { html: true })));
         },
       })
       .onDocument({
         end(end) {
-          if (placed) return;
-          const html = tail();
-          if (html) end.append(html, { html: true });
+          return place((html) => end.append(html, { html: true }));
         },
       });
   }
@@ -191,8 +197,8 @@ export function rewritePage(
         if (seen.has(slotId)) return;
         seen.add(slotId);
         const fail = (err: unknown) => void errors.push(`slot ${slotId}: ${String(err)}`);
-        try {
-          const slot = plan().get(slotId);
+        const fill = (slots: Map<string, RenderedSlot>): void | Promise<void> => {
+          const slot = slots.get(slotId);
           if (!slot) return;
           const refused = slotTargetProblem(el.tagName, el.namespaceURI, slot.attribute?.name);
           if (refused) return fail(refused);
@@ -207,6 +213,11 @@ export function rewritePage(
           const html = sanitizeModule(slot.html, slot.hosts ?? []);
           if (!(html instanceof Promise)) return apply(html);
           return html.then(apply, fail);
+        };
+        try {
+          const slots = plan();
+          if (!(slots instanceof Promise)) return fill(slots);
+          return slots.then(fill).catch(fail);
         } catch (err) {
           fail(err);
         }

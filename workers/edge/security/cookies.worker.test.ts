@@ -206,9 +206,14 @@ describe("consent", () => {
     });
     expect(withdrawn.status).toBe(200);
     const viewsAtWithdrawal = await pageViewsOf(visitor);
+    // The page's headers leave before the visitor's object says so: the page shows nothing of
+    // theirs and has the browser ask the consent state, whose answer expires the ids.
     const replayed = await page(before);
-    expect(replayed.headers.get("x-vitrine")).toBe("request-only");
-    expect(replayed.headers.getSetCookie().filter((c) => c.startsWith("vt_id="))).toEqual([
+    expect(replayed.text).not.toContain(victim.token);
+    const expiry = /<img src="([^"]+)"[^>]*data-vitrine>/.exec(replayed.text)?.[1];
+    expect(expiry).toBe("/__vitrine/v1/consent");
+    const expired = await call(expiry!, { headers: { cookie: before, "user-agent": BROWSER_UA } });
+    expect(expired.headers.getSetCookie().filter((c) => c.startsWith("vt_id="))).toEqual([
       expect.stringMatching(/^vt_id=; Max-Age=0/),
     ]);
     const events = await call("/__vitrine/v1/events", {

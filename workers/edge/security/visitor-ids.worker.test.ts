@@ -125,10 +125,15 @@ describe("an erased visitor id stays erased", () => {
     expect(JSON.parse(replayed.text)).toMatchObject({ stored: false, reason: "erased" });
     expect(replayed.headers.get("set-cookie")).toMatch(/vt_id=;.*Max-Age=0/i);
 
-    // A page: the visitor is anonymous (ids expired) and no page view is kept.
+    // A page: no page view is kept, and (its headers out before the visitor's object answered)
+    // it has the browser ask the consent state, which expires the ids.
     const page = await call(productPath, { headers: old });
     expect(page.status).toBe(200);
-    expect(page.headers.get("set-cookie")).toMatch(/vt_id=;.*Max-Age=0/i);
+    const expiry = /<img src="([^"]+)"[^>]*data-vitrine>/.exec(page.text)?.[1];
+    expect(expiry).toBe("/__vitrine/v1/consent");
+    const asked = await call(expiry!, { headers: old });
+    expect(JSON.parse(asked.text)).toMatchObject({ personalization: false });
+    expect(asked.headers.get("set-cookie")).toMatch(/vt_id=;.*Max-Age=0/i);
 
     // Even a consent given after the erasure does not bring the old id back.
     const renewed = await consenting(visitorId);

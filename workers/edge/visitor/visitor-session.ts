@@ -379,10 +379,16 @@ export class VisitorSession extends DurableObject<Env> {
     return { status: "ok", ...(await this.store(visitorId, events, now)) };
   }
 
-  /** When the visitor last withdrew consent (null: never), for the consent endpoint. */
+  /** When the visitor last withdrew consent (null: never). */
   async consentWithdrawnAt(): Promise<number | null> {
     await this.storePending();
     return this.withdrawnAt();
+  }
+
+  /** What voids the ids a browser holds, for the consent endpoint: a withdrawal, or erasure. */
+  async idStanding(): Promise<{ withdrawnAt: number | null; erased: boolean }> {
+    await this.storePending();
+    return { withdrawnAt: this.withdrawnAt(), erased: this.meta(META.erasedAt) !== null };
   }
 
   /**
