@@ -88,7 +88,9 @@ export async function runCli(argv: string[], io: CliIo = nodeIo): Promise<number
         return 1;
       }
       const body = await res.text();
-      (res.ok ? io.out : io.err)(`POST ${url} -> ${res.status}\n${pretty(body)}`);
+      const report = `POST ${url} -> ${res.status}\n${pretty(body)}`;
+      if (res.ok) io.out(report);
+      else io.err(report);
       return res.ok ? 0 : 1;
     }
     case "preview": {

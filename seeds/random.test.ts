@@ -19,9 +19,9 @@ describe("seeded random", () => {
       expect(n).toBeLessThanOrEqual(5);
     }
     const seen = new Set(Array.from({ length: 200 }, () => rng.int(3, 5)));
-    expect([...seen].sort()).toEqual([3, 4, 5]);
+    expect([...seen].sort((a, b) => a - b)).toEqual([3, 4, 5]);
     expect(rng.hex(13)).toMatch(/^[0-9a-f]{13}$/);
-    expect(rng.shuffle([1, 2, 3, 4, 5]).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(rng.shuffle([1, 2, 3, 4, 5]).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
     expect(new Set(rng.sample([1, 2, 3, 4, 5], 3)).size).toBe(3);
   });
 

@@ -114,7 +114,9 @@ export async function atRate(
       pending.push(
         timedGet(agent, url, opts, visitor, due).then(
           (t) => record(out, t),
-          () => void out.errors++,
+          () => {
+            out.errors++;
+          },
         ),
       );
     }

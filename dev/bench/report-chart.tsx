@@ -13,7 +13,7 @@ export async function latencySvg(title: string, rows: readonly LatencyRow[]): Pr
       format={(v) => `${v} ms`}
     />
   );
-  const svg = String(await chart.toString());
+  const svg = String(chart);
   // A file on its own needs the SVG namespace that inline SVG in HTML does without.
   return svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ');
 }

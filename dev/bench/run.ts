@@ -7,7 +7,6 @@ import { markdownTable } from "../markdown-table.ts";
 import { benchIngest, benchSnapshot, consentingVisitors, ingestMarkdown } from "./events.ts";
 import { objectCpu, runMode, targets, workerCpu, type ModeRun } from "./hot-path.ts";
 import { profileMarkdown, profileWorker } from "./cpu-profile.ts";
-import { load } from "./load.ts";
 import { firstLast, oneAtATime, type TimedRun } from "./page-timing.ts";
 import { cpuByRole, machine, pinGroups, rssMiB, wranglerProcesses } from "./processes.ts";
 import {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /**
@@ -21,7 +21,8 @@ async function bodyOf(req: IncomingMessage): Promise<Buffer> {
 
 export async function startFaultProxy(target: string, port = 0) {
   let mode: FaultMode = "up";
-  const server = createServer(async (req, res) => {
+  const server = createServer((req, res) => void relay(req, res));
+  async function relay(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const control = /^\/__fault\/([a-z-]+)$/.exec(req.url ?? "");
     if (control) {
       const next = control[1] as FaultMode;
@@ -62,7 +63,7 @@ export async function startFaultProxy(target: string, port = 0) {
     } catch {
       req.socket.destroy();
     }
-  });
+  }
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

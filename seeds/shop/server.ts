@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { indexCatalog } from "../catalog-index.ts";
 import { generateCatalog, type Catalog } from "../catalog.ts";

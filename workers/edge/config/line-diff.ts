@@ -55,7 +55,10 @@ export function diffLines(before: string, after: string): DiffLine[] {
   for (let d = trace.length - 1; d >= 0; d--) {
     const k = x - y;
     if (d === 0) {
-      while (x > 0 && y > 0) (out.push({ op: " ", text: a[--x]! }), y--);
+      while (x > 0 && y > 0) {
+        out.push({ op: " ", text: a[--x]! });
+        y--;
+      }
       break;
     }
     const down = k === -d || (k !== d && at(d - 1, k - 1) < at(d - 1, k + 1));
@@ -63,8 +66,10 @@ export function diffLines(before: string, after: string): DiffLine[] {
     const prevX = at(d - 1, prevK);
     const prevY = prevX - prevK;
     // The snake (equal lines), then the one edit that reached it.
-    while (x > (down ? prevX : prevX + 1) && y > (down ? prevY + 1 : prevY))
-      (out.push({ op: " ", text: a[--x]! }), y--);
+    while (x > (down ? prevX : prevX + 1) && y > (down ? prevY + 1 : prevY)) {
+      out.push({ op: " ", text: a[--x]! });
+      y--;
+    }
     if (down) out.push({ op: "+", text: b[--y]! });
     else out.push({ op: "-", text: a[--x]! });
   }

@@ -4,7 +4,6 @@ import demoConfig from "../../../seeds/config/demo-config.json";
 import { forgetMerchModel } from "../catalog/model-store.ts";
 import { forgetActiveConfig } from "../config/config-store.ts";
 import { publishConfig, publishModel } from "../test-support/fixtures.ts";
-import { BROWSER_UA, call, consenting, demoProductPath, SHOP } from "../test-support/requests.ts";
 
 let productPath = "";
 

@@ -27,7 +27,7 @@ export type PageRewrite = {
    * itself, which is known by then wherever the page says it); at the document's end when the
    * page has no </body>. A promise holds the page's end until it settles.
    */
-  tailHtml?(): string | Promise<string>;
+  tailHtml?: () => string | Promise<string>;
   /**
    * The slots, asked for at each slot's element: the JSON-LD and microdata before it are read
    * by then (the caller plans once, and once more when the page names its product later).
@@ -174,8 +174,11 @@ export function rewritePage(
       } catch (err) {
         html = failed(err);
       }
-      if (!(html instanceof Promise)) return void (html && write(html));
-      return html.catch(failed).then((h) => void (h && write(h)));
+      const written = (h: string) => {
+        if (h) write(h);
+      };
+      if (!(html instanceof Promise)) return written(html);
+      return html.catch(failed).then(written);
     };
     rewriter = rewriter
       .on("body", {

@@ -182,7 +182,7 @@ describe("no visitor's content in another visitor's response", () => {
       const viewed = (await stubOf(v.id).touchpoints())
         .filter((t) => t.type === "page_view")
         .map((t) => t.path);
-      expect(viewed.sort(), v.id).toEqual([...pages].sort());
+      expect(viewed.map(String).sort(), v.id).toEqual([...pages].sort());
     }
   });
 

@@ -477,7 +477,7 @@ describe("legacy charsets", () => {
   // "Zł ó" in windows-1250 and ISO-8859-2: ł is 0xB3 in both, ó 0xF3.
   const legacy = (text: string) =>
     new Uint8Array(
-      [...text].map((ch) => ({ ł: 0xb3, ó: 0xf3 })[ch as "ł" | "ó"] ?? ch.charCodeAt(0)),
+      Array.from(text, (ch) => ({ ł: 0xb3, ó: 0xf3 })[ch as "ł" | "ó"] ?? ch.charCodeAt(0)),
     );
   const indexOf = (haystack: Uint8Array, needle: Uint8Array) => {
     outer: for (let i = 0; i + needle.length <= haystack.length; i++) {

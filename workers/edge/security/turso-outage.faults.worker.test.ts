@@ -1,4 +1,4 @@
-import { env, evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { count, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { afterEach, beforeAll, describe, expect, inject, it } from "vitest";
@@ -111,7 +111,7 @@ describe("Turso down while the shop is in use", () => {
       expect(
         own
           .filter((r) => r.path !== null)
-          .map((r) => r.path)
+          .map((r) => String(r.path))
           .sort(),
       ).toEqual([...pages].sort());
     }
@@ -186,6 +186,9 @@ describe("Turso down while the shop is in use", () => {
       consentInserts(direct, [first, later]) as [BatchItem<"sqlite">, BatchItem<"sqlite">],
     );
     const rows = await direct.select().from(consents).where(eq(consents.visitorId, visitorId));
-    expect(rows.map((r) => r.createdAt).sort()).toEqual([first.createdAt, later.createdAt]);
+    expect(rows.map((r) => r.createdAt).sort((a, b) => a - b)).toEqual([
+      first.createdAt,
+      later.createdAt,
+    ]);
   });
 });

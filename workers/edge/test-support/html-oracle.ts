@@ -92,7 +92,9 @@ export async function findExecutable(page: string): Promise<OracleReport> {
         const code = CODE_ELEMENTS.has(tag);
         if (tag === "script" || tag === "style") {
           codeDepth++;
-          el.onEndTag(() => void codeDepth--);
+          el.onEndTag(() => {
+            codeDepth--;
+          });
         }
         for (const [name = "", raw = ""] of el.attributes) {
           const value = decodeEntities(raw);

@@ -62,7 +62,7 @@ export async function singleCustomerView(env: Env, db: Db, subject: Subject, lim
 /** Everything held about the subject, from every store, as one JSON document. */
 export async function exportSubject(env: Env, db: Db, subject: Subject) {
   const devices = await Promise.all(
-    subject.visitorIds.map((id) => visitorObject(env, id).exportData()),
+    subject.visitorIds.map(async (id) => visitorObject(env, id).exportData()),
   );
   const profiles = await Promise.all(subject.visitorIds.map((id) => readProfile(env.PROFILES, id)));
   const notes = subject.customerId

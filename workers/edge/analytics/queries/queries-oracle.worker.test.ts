@@ -524,9 +524,11 @@ describe("dashboard queries against figures recomputed from the rows", () => {
     }
     expect(shown.get(`${tag} / a`)).toBe(2);
     const expected = [...new Set([...shown.keys(), ...clicked.keys()])]
-      .map((k) => [k, shown.get(k) ?? 0, clicked.get(k) ?? 0])
-      .sort();
-    const got = result.map((r) => [`${r.slot} / ${r.variant}`, r.impressions, r.clicks]).sort();
+      .map((k) => [k, shown.get(k) ?? 0, clicked.get(k) ?? 0] as const)
+      .sort(([a], [b]) => a.localeCompare(b));
+    const got = result
+      .map((r) => [`${r.slot} / ${r.variant}`, r.impressions, r.clicks] as const)
+      .sort(([a], [b]) => a.localeCompare(b));
     expect(got).toEqual(expected);
   });
 
