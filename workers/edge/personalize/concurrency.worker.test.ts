@@ -4,6 +4,7 @@ import demoConfig from "../../../seeds/config/demo-config.json";
 import { forgetMerchModel } from "../catalog/model-store.ts";
 import { forgetActiveConfig } from "../config/config-store.ts";
 import { publishConfig, publishModel } from "../test-support/fixtures.ts";
+import { consenting, demoProductPath, SHOP } from "../test-support/requests.ts";
 
 let productPath = "";
 
