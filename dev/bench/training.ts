@@ -7,6 +7,9 @@ import { accumulate, emptyCounts } from "../../workers/edge/recommend/cooccurren
 import type { Interaction, Level } from "../../workers/edge/recommend/interactions.ts";
 import { buildModel, type CatalogFacts } from "../../workers/edge/recommend/model.ts";
 import { recommend, type ItemFacts } from "../../workers/edge/recommend/score.ts";
+import { SELF_TUNE_DEFAULTS, tuneOnRecent } from "../../workers/edge/recommend/self-tune.ts";
+import { COOCCURRENCE_DEFAULTS } from "../../workers/edge/recommend/cooccurrence.ts";
+import { TRAIN_DEFAULTS } from "../../workers/edge/recommend/model.ts";
 import { quantile } from "./percentiles.ts";
 import { markdownTable } from "../markdown-table.ts";
 
@@ -17,6 +20,12 @@ import { markdownTable } from "../markdown-table.ts";
  * neighbour lists, EASE on the most popular items, binary encoding) for generated logs of
  * 10k / 100k / 1M events over 1k / 10k items, each size in its own process so peak RSS is its
  * own; then edge scoring per request on a 10k-item model (decode once, then score).
+ *
+ * npm run bench:training -- --self-tune
+ *
+ * The trainer's daily self-tuning (recommend/self-tune.ts with the trainer's settings: the
+ * newest 35 days, at most 50k events, the last 7 days held out, one EASE build per lambda)
+ * on generated logs over 1k and 10k items.
  */
 
 const DAY = 86_400_000;
@@ -171,6 +180,84 @@ function measureScoring(items: number, requests: number) {
 
 const f1 = (x: number) => x.toFixed(1);
 
+/** One self-tuning as the trainer runs it, on a generated log: time, cases and the choice. */
+function measureSelfTune(events: number, items: number) {
+  const t = SELF_TUNE_DEFAULTS;
+  // The generated shoppers come once; here each comes back about four times over the 60 days.
+  const once = generateLog(events, items);
+  const pool = Math.max(1, Math.round(new Set(once.map((i) => i.visitor)).size / 4));
+  const log = once.map((i) => ({ ...i, visitor: `v${Number(i.visitor.slice(1)) % pool}` }));
+  const end = log.reduce((m, i) => Math.max(m, i.at), 0);
+  const read = log
+    .filter((i) => i.at >= end - t.spanMs)
+    .sort((a, b) => a.at - b.at)
+    .slice(-t.maxEvents);
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const r = tuneOnRecent(read, t, COOCCURRENCE_DEFAULTS, TRAIN_DEFAULTS);
+  const cpu = process.cpuUsage(c0);
+  return {
+    events: read.length,
+    items,
+    ms: performance.now() - t0,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    lambdas: t.grid.lambda.length,
+    cases: r?.cases ?? 0,
+    choice: r
+      ? `λ ${r.lambda}, decays ${r.recentDecay} / ${r.purchaseDecay}`
+      : "defaults (too few cases)",
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+/** The self-tuning bench: each size in its own process, as a Markdown table. */
+export function selfTuneBench(
+  sizes: [number, number][] = [
+    [100_000, 1_000],
+    [100_000, 10_000],
+  ],
+) {
+  const rows = sizes.map(([events, items]) => {
+    const child = spawnSync(
+      process.execPath,
+      [
+        ...process.execArgv,
+        fileURLToPath(import.meta.url),
+        "--one-tune",
+        String(events),
+        String(items),
+      ],
+      { encoding: "utf8", maxBuffer: 1 << 20 },
+    );
+    if (child.status !== 0)
+      return [events, items, `failed: ${child.stderr.trim().split("\n").at(-1)}`];
+    const r = JSON.parse(child.stdout.trim().split("\n").at(-1)!) as ReturnType<
+      typeof measureSelfTune
+    >;
+    return [
+      r.events,
+      r.items,
+      `${f1(r.cpuMs / 1000)} (${f1(r.ms / 1000)})`,
+      r.lambdas,
+      r.cases,
+      r.choice,
+      f1(r.peakRssMiB),
+    ];
+  });
+  return markdownTable(
+    [
+      "events read",
+      "items",
+      "self-tune CPU s (wall)",
+      "EASE builds",
+      "cases",
+      "chosen",
+      "peak RSS MiB",
+    ],
+    rows,
+  ).join("\n");
+}
+
 export type TrainingBench = {
   sizes: SizeResult[];
   failed: { events: number; items: number; error: string }[];
@@ -245,6 +332,14 @@ export function trainingBench(
 
 function main(): void {
   const args = process.argv.slice(2);
+  if (args[0] === "--one-tune") {
+    console.log(JSON.stringify(measureSelfTune(Number(args[1]), Number(args[2]))));
+    return;
+  }
+  if (args[0] === "--self-tune") {
+    console.log(selfTuneBench());
+    return;
+  }
   if (args[0] === "--one") {
     console.log(JSON.stringify(measureSize(Number(args[1]), Number(args[2]))));
     return;

@@ -10,6 +10,7 @@ import { chartSvg } from "./chart.ts";
 import { evaluateAll, resultsTable } from "./evaluate.ts";
 import { parseInteractions, toCsv } from "./interactions-csv.ts";
 import { parseLog } from "./log-adapters.ts";
+import { generateRepeatLog, REPEAT_LOG_DEFAULTS, toTransactionsCsv } from "./repeat-log.ts";
 import {
   ease,
   itemKnn,
@@ -27,6 +28,7 @@ const USAGE = `usage:
                   [--k 10,20] [--history 50] [--ease-max 1500] [--ease-baseline-max 2500]
                   [--half-life-days 30] [--window-days 7,14,120] [--out reports]
   npm run eval -- --export-seeded FILE.csv [--visitors 3000]
+  npm run eval -- --export-repeat FILE.csv [--customers 1500]
 CSV with a header: visitor_id,item_id,timestamp[,event_type][,session_id][,basket_id]; a
 transactional export (Invoice, StockCode, Customer ID, InvoiceDate[, Quantity]); an event log
 (RetailRocket/REES46 columns); or a MovieLens ratings.csv.`;
@@ -38,6 +40,8 @@ function parseArgs(argv: string[]): Args {
     ...["interactions", "k", "history", "ease-max", "out", "export-seeded", "visitors"],
     ...["half-life-days", "window-days", "protocol", "unit", "test-fraction", "bootstrap", "seed"],
     "ease-baseline-max",
+    "export-repeat",
+    "customers",
   ];
   const args: Args = {};
   for (let i = 0; i < argv.length; i++) {
@@ -82,8 +86,25 @@ async function exportSeeded(file: string, visitors: number): Promise<void> {
   console.log(`wrote ${rows.length} interactions of ${visitors} seeded visitors to ${file}`);
 }
 
+/** A generated wholesale-like log with repeat cycles (repeat-log.ts), as a transactional CSV. */
+async function exportRepeat(file: string, customers: number): Promise<void> {
+  const lines = generateRepeatLog({
+    ...REPEAT_LOG_DEFAULTS,
+    customers,
+    end: clock.dayStart(clock.now()),
+  });
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, toTransactionsCsv(lines));
+  console.log(`wrote ${lines.length} invoice lines of ${customers} generated customers to ${file}`);
+}
+
 async function main(argv: string[]): Promise<void> {
   const args = parseArgs(argv);
+  if (args["export-repeat"])
+    return exportRepeat(
+      args["export-repeat"],
+      positiveInt(args, "customers", REPEAT_LOG_DEFAULTS.customers),
+    );
   if (args["export-seeded"])
     return exportSeeded(args["export-seeded"], positiveInt(args, "visitors", 3000));
   const file = args.interactions;
@@ -238,7 +259,7 @@ async function nextBasket(
           : "") +
         `, trained in ${(m.trainMs / 1000).toFixed(1)} s`,
     );
-  console.log(`\n${protocolTables(report, o.ks, tuned.name, rounds, seed)}`);
+  console.log(`\n${protocolTables(report, o.ks, vitrineMethod.name, rounds, seed)}`);
   await mkdir(o.outDir, { recursive: true });
   const out = join(o.outDir, `eval-${name}-${unit}.json`);
   await writeFile(out, JSON.stringify({ file, dropped, ...report }, null, 1));

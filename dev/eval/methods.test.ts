@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { mulberry32 } from "../../seeds/random.ts";
 import type { LogEvent } from "./log-adapters.ts";
 import {
   ease,
@@ -82,5 +83,51 @@ describe("baselines", () => {
       ]),
     );
     expect(top(personalPopularity, c)).toEqual(["twice", "once"]);
+  });
+});
+
+describe("Vitrine as shipped", () => {
+  // Shoppers browse 3 items of one of 20 clusters (with popular noise items in between) over
+  // three weeks; every second one comes back a week later for a 4th item of the cluster.
+  const rnd = mulberry32(2);
+  const log: LogEvent[] = [];
+  const view = (visitor: string, item: string, at: number): LogEvent => ({
+    visitor,
+    item,
+    at,
+    level: 0,
+    basket: null,
+    session: null,
+  });
+  for (let v = 0; v < 400; v++) {
+    const items = Array.from({ length: 6 }, (_, j) => `c${v % 20}-${j}`).sort(() => rnd() - 0.5);
+    let at = rnd() * 20 * DAY;
+    for (let j = 0; j < 3; j++) {
+      log.push(view(`v${v}`, items[j]!, (at += 60_000)));
+      if (rnd() < 0.5) log.push(view(`v${v}`, `n${Math.floor(rnd() * 30)}`, (at += 60_000)));
+    }
+    if (v % 2) log.push(view(`v${v}`, items[3]!, 27 * DAY + v * 60_000));
+  }
+  const options = { easeMaxItems: 100, halfLifeDays: 30, windowDays: [7, 14, 120] as const };
+
+  it("builds with what the trainer's self-tuning picks on the same training events", () => {
+    const shipped = vitrine({ ...options, windowDays: [7, 14, 120] });
+    const chosen = shipped.selfChosen!(log);
+    expect(chosen.selfTuneCases).toBeGreaterThan(50);
+    // Not the defaults: the check below would pass without the tuning otherwise.
+    expect([chosen.easeLambda, chosen.decay, chosen.purchaseDecay]).not.toEqual([0.5, 0.85, 0.9]);
+    const c = caseOf([
+      { item: "c3-0", at: 29 * DAY, level: 0, boughtAt: [] },
+      { item: "c3-1", at: 29 * DAY - 1, level: 0, boughtAt: [] },
+    ]);
+    const blend = shipped.grid[0]!;
+    const tuned = vitrine({ ...options, windowDays: [7, 14, 120], tune: true });
+    expect(tuned.selfChosen).toBeUndefined();
+    const scores = (m: Method, p: Record<string, number>) => [...m.build(log, p)(c)];
+    // Same scores as the tuned row asked for exactly those values, not as for the defaults.
+    expect(scores(shipped, blend)).toEqual(scores(tuned, { ...blend, ...chosen }));
+    expect(scores(shipped, blend)).not.toEqual(
+      scores(tuned, { ...blend, easeLambda: 0.5, decay: 0.85, purchaseDecay: 0.9 }),
+    );
   });
 });

@@ -7,7 +7,13 @@ import {
   trainFromInteractions,
   type RecoModel,
 } from "../../workers/edge/recommend/model.ts";
-import { recommend } from "../../workers/edge/recommend/score.ts";
+import { PURCHASE_DECAY, RECENT_DECAY, recommend } from "../../workers/edge/recommend/score.ts";
+import {
+  SELF_TUNE_DEFAULTS,
+  SELF_TUNE_GRID,
+  tuneOnRecent,
+  type TuneResult,
+} from "../../workers/edge/recommend/self-tune.ts";
 import type { LogEvent } from "./log-adapters.ts";
 import { sessionKeys, type Case } from "./protocol.ts";
 
@@ -21,11 +27,13 @@ export type Method = {
   /** Candidates for the validation split; the first is the default. */
   grid: Params[];
   build(train: readonly LogEvent[], p: Params): Scorer;
+  /** Parameters the method set itself on this training set (reported with the chosen ones). */
+  selfChosen?(train: readonly LogEvent[]): Params;
 };
 
 const DAY = 86_400_000;
-/** The edge's recency weight per position of the recently viewed list (score.ts). */
-const RECENT = 0.85;
+/** The edge's default recency weight per position of the recently viewed list (score.ts). */
+const RECENT = RECENT_DECAY;
 
 /** Recency weight of history position i (0 = most recent). */
 const decayed = (c: Case, decay: number) => c.history.map((h, i) => [h.item, decay ** i] as const);
@@ -249,8 +257,10 @@ export const personalPopularity: Method = {
  * anchors), "buy again" = recommend/buy-again.ts over the visitor's purchases (with their
  * times); the next-basket list blends them with the items looked at but not bought
  * (recency-decayed, cart adds over views, `support`: their model ties to the rest of the
- * history), weighted by `again` and `revisit` against explore scores (each scaled to max 1). `tune` adds the trainer's EASE lambda and the scorer's recency
- * decay to the validation grid; without it they stay at the production defaults.
+ * history), weighted by `again` and `revisit` against explore scores (each scaled to max 1).
+ * The EASE lambda and the recency decays are what the production trainer picks by tuning itself
+ * on the training events' last week (recommend/self-tune.ts; its defaults when that slice has
+ * too few cases). `tune` instead puts them in the evaluation's validation grid.
  */
 export function vitrine(o: {
   easeMaxItems: number;
@@ -258,15 +268,24 @@ export function vitrine(o: {
   windowDays: [number, number, number];
   tune?: boolean;
 }): Method {
-  const blend = [0.25, 1, 4, 16].flatMap((again) =>
+  const blend = [0.25, 1, 4, 16, 64].flatMap((again) =>
     [0.5, 2, 8].flatMap((revisit) => [0, 1].map((support) => ({ again, revisit, support }))),
   );
   const lambda = TRAIN_DEFAULTS.ease?.lambda ?? 0.5;
+  const cooccurrence = {
+    ...COOCCURRENCE_DEFAULTS,
+    halfLifeMs: o.halfLifeDays * DAY,
+    windowMs: o.windowDays.map((d) => d * DAY) as [number, number, number],
+  };
   const grid = o.tune
-    ? [lambda, 8].flatMap((easeLambda) =>
-        [RECENT, 0.95].flatMap((decay) => blend.map((b) => ({ ...b, easeLambda, decay }))),
+    ? SELF_TUNE_GRID.lambda.flatMap((easeLambda) =>
+        SELF_TUNE_GRID.recentDecay.flatMap((decay) =>
+          SELF_TUNE_GRID.purchaseDecay.flatMap((purchaseDecay) =>
+            blend.map((b) => ({ ...b, easeLambda, decay, purchaseDecay })),
+          ),
+        ),
       )
-    : blend.map((b) => ({ ...b, easeLambda: lambda, decay: RECENT }));
+    : blend;
   // One model per training set and lambda: the blend weights do not change it.
   const models = new WeakMap<readonly LogEvent[], Map<number, RecoModel>>();
   const modelFor = (train: readonly LogEvent[], easeLambda: number) => {
@@ -278,11 +297,7 @@ export function vitrine(o: {
         easeLambda,
         (model = trainFromInteractions(train, [], {
           ...TRAIN_DEFAULTS,
-          cooccurrence: {
-            ...COOCCURRENCE_DEFAULTS,
-            halfLifeMs: o.halfLifeDays * DAY,
-            windowMs: o.windowDays.map((d) => d * DAY) as [number, number, number],
-          },
+          cooccurrence,
           ease:
             o.easeMaxItems > 0
               ? { ...TRAIN_DEFAULTS.ease!, maxItems: o.easeMaxItems, lambda: easeLambda }
@@ -291,14 +306,63 @@ export function vitrine(o: {
       );
     return model;
   };
+  const parts = new WeakMap<
+    readonly LogEvent[],
+    Map<
+      string,
+      WeakMap<
+        Case,
+        {
+          explore: { id: string; score: number }[];
+          again: { id: string; score: number }[];
+          support: Map<string, number>;
+        }
+      >
+    >
+  >();
+  // What the scheduled trainer would choose on this training set (once per set).
+  const tunings = new WeakMap<readonly LogEvent[], TuneResult | null>();
+  const tuningFor = (train: readonly LogEvent[]) => {
+    if (!tunings.has(train))
+      tunings.set(
+        train,
+        o.easeMaxItems > 0
+          ? tuneOnRecent(train, SELF_TUNE_DEFAULTS, cooccurrence, {
+              ...TRAIN_DEFAULTS,
+              ease: { ...TRAIN_DEFAULTS.ease!, maxItems: o.easeMaxItems },
+            })
+          : null,
+      );
+    return tunings.get(train) ?? null;
+  };
+  const selfChosen = (train: readonly LogEvent[]): Params => {
+    const t = tuningFor(train);
+    return {
+      easeLambda: t?.lambda ?? lambda,
+      decay: t?.recentDecay ?? RECENT,
+      purchaseDecay: t?.purchaseDecay ?? PURCHASE_DECAY,
+      selfTuneCases: t?.cases ?? 0,
+    };
+  };
   const base = o.easeMaxItems > 0 ? "Vitrine (co-occurrence + EASE)" : "Vitrine (co-occurrence)";
   return {
     name: o.tune ? `${base}, tuned` : base,
     grid,
+    ...(o.tune ? {} : { selfChosen }),
     build(train, p) {
+      if (!o.tune) p = { ...p, ...selfChosen(train) };
       const model = modelFor(train, p.easeLambda!);
       const facts = () => ({ name: "", categoryId: "", stock: 1 });
-      return (c) => {
+      // The lists a case gets do not depend on the blend weights: computed once per case.
+      const key = `${p.easeLambda}|${p.decay}|${p.purchaseDecay}`;
+      let byKey = parts.get(train);
+      if (!byKey) parts.set(train, (byKey = new Map()));
+      let byCase = byKey.get(key);
+      if (!byCase) byKey.set(key, (byCase = new WeakMap()));
+      const cache = byCase;
+      const partsOf = (c: Case) => {
+        let got = cache.get(c);
+        if (got) return got;
         const explore = recommend(
           { model, facts, popularIn: () => [], popular: [] },
           {
@@ -311,6 +375,7 @@ export function vitrine(o: {
             category: null,
             limit: 100,
             recentDecay: p.decay!,
+            purchaseDecay: p.purchaseDecay!,
           },
         );
         const again = buyAgain(
@@ -320,13 +385,7 @@ export function vitrine(o: {
           c.at,
           100,
         );
-        const out = new Map<string, number>();
-        const eMax = explore[0]?.score || 1;
-        for (const r of explore) out.set(r.id, r.score / eMax);
-        const aMax = again[0]?.score || 1;
-        for (const r of again) out.set(r.id, (out.get(r.id) ?? 0) + (p.again! * r.score) / aMax);
-        // Items looked at but not bought, as the edge's recently viewed and cart show them:
-        // by recency and level, plus how strongly the model ties them to the rest of the
+        // Items looked at but not bought: how strongly the model ties each to the rest of the
         // history (a viewed item that goes with the others is likelier to come back).
         const support = new Map<string, number>();
         const viewed = new Set(c.history.filter((h) => !h.boughtAt.length).map((h) => h.item));
@@ -338,6 +397,17 @@ export function vitrine(o: {
               support.set(id, (support.get(id) ?? 0) + p.decay! ** i * w);
           });
         });
+        cache.set(c, (got = { explore, again, support }));
+        return got;
+      };
+      return (c) => {
+        const { explore, again, support } = partsOf(c);
+        const out = new Map<string, number>();
+        const eMax = explore[0]?.score || 1;
+        for (const r of explore) out.set(r.id, r.score / eMax);
+        const aMax = again[0]?.score || 1;
+        for (const r of again) out.set(r.id, (out.get(r.id) ?? 0) + (p.again! * r.score) / aMax);
+        // Items looked at but not bought, as the edge's recently viewed and cart show them.
         const sMax = Math.max(1e-9, ...support.values());
         c.history.forEach((h, i) => {
           if (h.boughtAt.length) return;

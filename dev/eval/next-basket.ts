@@ -143,7 +143,7 @@ export function runProtocol(
     const trainMs = performance.now() - t0;
     reports.push({
       method: m.name,
-      params: best,
+      params: { ...best, ...m.selfChosen?.(test.train) },
       validation,
       trainMs,
       perCase: score(scorer, test.cases, testFill, o.ks),

@@ -29,8 +29,28 @@ describe("buyAgain", () => {
     expect(ranked.map((r) => r.id)).toEqual(["coffee", "filters", "one-off"]);
     const due = ranked[0]!.score;
     const notDue = ranked[1]!.score;
-    // Same count and a worse recency rank, but on its cycle: clearly ahead.
-    expect(due).toBeGreaterThan(notDue * 1.5);
+    // Same count, bought longer ago, but on its cycle: ahead.
+    expect(due).toBeGreaterThan(notDue * 1.2);
+  });
+
+  it("ranks by how often and how lately an item was bought, over a last basket's one-off", () => {
+    const now = 100 * DAY;
+    const ranked = buyAgain(
+      [
+        // The last basket: one item bought once.
+        { id: "one-off", boughtAt: [90 * DAY] },
+        // In four of the five baskets before it, at no regular cycle.
+        { id: "staple", boughtAt: [80 * DAY, 71 * DAY, 50 * DAY, 47 * DAY] },
+        // As often, but long ago.
+        { id: "old", boughtAt: [1 * DAY, 2 * DAY, 3 * DAY, 4 * DAY] },
+        { id: "filler", boughtAt: [60 * DAY] },
+      ],
+      now,
+      10,
+    );
+    expect(ranked.map((r) => r.id)).toEqual(["staple", "old", "one-off", "filler"]);
+    // Frequency adds up: four purchases outweigh one in the newest basket.
+    expect(ranked[0]!.score).toBeGreaterThan(2 * ranked.find((r) => r.id === "one-off")!.score);
   });
 
   it("returns nothing for no purchases or a zero limit", () => {

@@ -77,6 +77,12 @@ export type ModelInfo = {
   /** Items covered by the closed-form EASE model (0: co-occurrence only). */
   easeItems: number;
   pairs: number;
+  /** The EASE regularization the model was built with (multiple of the mean diagonal). */
+  easeLambda?: number;
+  /** The recency decay the edge applies to recently viewed items (tuned with the model). */
+  recentDecay?: number;
+  /** The decay the edge applies to purchases anchoring "recommended for you" (tuned too). */
+  purchaseDecay?: number;
 };
 
 /** What the trainer knows about each catalog product beyond its id. */
@@ -85,6 +91,9 @@ export type CatalogFacts = { id: string; priceCents: number; accessoryFor: strin
 export type TrainOptions = {
   neighbours: NeighbourOptions;
   ease: EaseOptions | null;
+  /** Recorded in the model for the edge scorer; unset: the scorer's defaults. */
+  recentDecay?: number;
+  purchaseDecay?: number;
 };
 
 export const TRAIN_DEFAULTS: TrainOptions = { neighbours: NEIGHBOUR_DEFAULTS, ease: EASE_DEFAULTS };
@@ -127,7 +136,13 @@ export function buildModel(
     createdAt: meta.createdAt,
     lists: { similar, together, personal, accessories },
     popularity,
-    info: { easeItems: ease?.items ?? 0, pairs: counts.pairs.size },
+    info: {
+      easeItems: ease?.items ?? 0,
+      pairs: counts.pairs.size,
+      ...(ease ? { easeLambda: options.ease!.lambda } : {}),
+      ...(options.recentDecay !== undefined ? { recentDecay: options.recentDecay } : {}),
+      ...(options.purchaseDecay !== undefined ? { purchaseDecay: options.purchaseDecay } : {}),
+    },
   });
 }
 

@@ -45,3 +45,74 @@ describe("recentDecay", () => {
     expect(ratio).toBeLessThan(2.7);
   });
 });
+
+describe("recentDecay from the model", () => {
+  const withDecay = (recentDecay: number) =>
+    trainFromInteractions(log, [], {
+      neighbours: { k: 10, beta: 0.5, minWeight: 0 },
+      ease: null,
+      recentDecay,
+    });
+  const b2 = (m: typeof model, decay?: number) =>
+    recommend({ model: m, facts, popularIn: () => [], popular: [] }, request(decay)).find(
+      (r) => r.id === "b2",
+    )?.score ?? 0;
+
+  it("applies the decay the trainer recorded in the model when the request names none", () => {
+    const tuned = withDecay(1);
+    expect(tuned.info.recentDecay).toBe(1);
+    // Same scores as asking for decay 1 explicitly, and b's neighbours gain over the default.
+    expect(b2(tuned)).toBeCloseTo(b2(model, 1), 6);
+    expect(b2(tuned) / b2(model)).toBeGreaterThan(2.5);
+    // The request still wins over the model (the offline evaluation's grid).
+    expect(b2(tuned, 0.85)).toBeCloseTo(b2(model), 6);
+  });
+
+  it("ignores a recorded decay that is not a usable weight", () => {
+    for (const bad of [NaN, 0, -1, 3])
+      expect(b2({ ...model, info: { ...model.info, recentDecay: bad } })).toBeCloseTo(b2(model), 6);
+  });
+});
+
+describe("purchase anchors", () => {
+  // Thirty one-off purchases, then p30 (the oldest) paired with q: only q's link to p30 says q.
+  const buys: Interaction[] = [];
+  let at = 0;
+  for (let i = 0; i < 6; i++)
+    for (const item of ["p30", "q"])
+      buys.push({ visitor: `q${i}`, item, at: (at += 1000), level: 2 });
+  for (let i = 0; i < 30; i++)
+    buys.push({ visitor: `f${i}`, item: `p${i}`, at: (at += 1000), level: 2 });
+  const m = trainFromInteractions(buys, [], {
+    neighbours: { k: 10, beta: 0.5, minWeight: 0 },
+    ease: null,
+  });
+  const purchased = [...Array.from({ length: 30 }, (_, i) => `p${i}`), "p30"];
+  const qScore = (model: typeof m, purchaseDecay?: number) =>
+    recommend(
+      { model, facts, popularIn: () => [], popular: [] },
+      {
+        slot: "recommended",
+        current: null,
+        recent: [],
+        cart: [],
+        purchased,
+        affinity: {},
+        category: null,
+        limit: 5,
+        purchaseDecay,
+      },
+    ).find((r) => r.id === "q")?.score ?? 0;
+
+  it("anchors on a regular customer's 31st most recent purchase, weighted by the model's decay", () => {
+    // Beyond the 20 anchors of the recently viewed list, the purchase still counts.
+    expect(qScore(m)).toBeGreaterThan(0.5 * 0.9 ** 30 * 0.9);
+    // A tuned model with no purchase decay weighs it as the newest.
+    const flat = { ...m, info: { ...m.info, purchaseDecay: 1 } };
+    // 1 / 0.9^30 times the weight, less the popularity tie-break.
+    const ratio = qScore(flat) / qScore(m);
+    expect(ratio).toBeGreaterThan(0.95 / 0.9 ** 30);
+    expect(ratio).toBeLessThan(1.01 / 0.9 ** 30);
+    expect(qScore(flat, 0.9)).toBeCloseTo(qScore(m), 6);
+  });
+});

@@ -35,8 +35,13 @@ export type ScoreRequest = {
   /** Only this category, if set. */
   category: string | null;
   limit: number;
-  /** Weight kept per step back in `recent` (default 0.85); the offline evaluation tunes it. */
+  /**
+   * Weight kept per step back in `recent`: else the model's own (tuned by the trainer on the
+   * shop's data), else RECENT_DECAY.
+   */
   recentDecay?: number;
+  /** Weight kept per step back in `purchased` ("recommended"): else the model's, else 0.9. */
+  purchaseDecay?: number;
 };
 
 export type Recommendation = { id: string; score: number; reason: string | null };
@@ -51,12 +56,26 @@ type Plan = {
   fallback: boolean;
 };
 
-const RECENT_DECAY = 0.85;
+/** The default weight kept per step back in the recently viewed items. */
+export const RECENT_DECAY = 0.85;
+/** The default weight kept per step back in the purchases ("recommended for you"). */
+export const PURCHASE_DECAY = 0.9;
 const MAX_ANCHORS = 20;
+/**
+ * Purchases anchoring "recommended for you": a regular customer's history is many baskets, and
+ * with every one of them it ranks the items new to them better than with the last 20.
+ */
+const MAX_PURCHASE_ANCHORS = 50;
 /** Each further pick from the same category keeps this share of its score. */
 const SAME_CATEGORY = 0.7;
 
-function plan(req: ScoreRequest): Plan {
+/** The request's decay, else the model's tuned one when it is a usable number, else the default. */
+function decayOf(asked: number | undefined, tuned: number | undefined, fallback: number): number {
+  const d = asked ?? tuned;
+  return typeof d === "number" && d > 0 && d <= 1 ? d : fallback;
+}
+
+function plan(req: ScoreRequest, decay: number, purchaseDecay: number): Plan {
   const current = req.current ? [req.current] : [];
   const owned = [...req.cart, ...req.purchased];
   switch (req.slot) {
@@ -120,12 +139,12 @@ function plan(req: ScoreRequest): Plan {
           })),
           ...req.recent.slice(0, MAX_ANCHORS).map((id, i) => ({
             id,
-            weight: (req.recentDecay ?? RECENT_DECAY) ** i,
+            weight: decay ** i,
             reason: (n: string) => `Because you viewed ${n}`,
           })),
-          ...req.purchased.slice(0, MAX_ANCHORS).map((id, i) => ({
+          ...req.purchased.slice(0, MAX_PURCHASE_ANCHORS).map((id, i) => ({
             id,
-            weight: 0.5 * 0.9 ** i,
+            weight: 0.5 * purchaseDecay ** i,
             reason: (n: string) => `Because you bought ${n}`,
           })),
         ],
@@ -149,7 +168,12 @@ function plan(req: ScoreRequest): Plan {
  */
 export function recommend(ctx: ScoreContext, req: ScoreRequest): Recommendation[] {
   if (req.limit <= 0) return [];
-  const p = plan(req);
+  const info = ctx.model?.info;
+  const p = plan(
+    req,
+    decayOf(req.recentDecay, info?.recentDecay, RECENT_DECAY),
+    decayOf(req.purchaseDecay, info?.purchaseDecay, PURCHASE_DECAY),
+  );
   const excluded = new Set(p.exclude);
   const allowed = (id: string) => {
     if (excluded.has(id)) return false;

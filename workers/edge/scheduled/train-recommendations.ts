@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, gte, inArray, lte } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, lte } from "drizzle-orm";
 import {
   events,
   itemPairs,
@@ -39,6 +39,8 @@ import {
   type RecoModel,
   type TrainOptions,
 } from "../recommend/model.ts";
+import { PURCHASE_DECAY, RECENT_DECAY } from "../recommend/score.ts";
+import { SELF_TUNE_DEFAULTS, tuneOnRecent, type SelfTuneSettings } from "../recommend/self-tune.ts";
 import type { Settings } from "../settings.ts";
 import {
   MODEL_POINTER,
@@ -52,6 +54,20 @@ import * as clock from "../clock.ts";
 import { failRun } from "./run-record.ts";
 
 export const TRAINER_STATE = "reco-trainer";
+/** The `job_state` row holding the values the trainer last tuned on the shop's own data. */
+export const SELF_TUNE_STATE = "reco-self-tune";
+export { SELF_TUNE_DEFAULTS, type SelfTuneSettings };
+
+/** What the last tuning chose (null: too few cases, the defaults stand) and on what evidence. */
+export type TunedValues = {
+  at: number;
+  lambda: number | null;
+  recentDecay: number | null;
+  purchaseDecay: number | null;
+  cases: number;
+  recall: number | null;
+  defaultRecall: number | null;
+};
 
 export type TrainerOptions = {
   /** Events read per run; the rest waits for the next run (bounded CPU and memory per cron). */
@@ -66,6 +82,8 @@ export type TrainerOptions = {
   keepVersions: number;
   /** Quality gate: cut-off k, fewest held-out cases to judge on, tolerated recall drop. */
   gate: { k: number; minCases: number; tolerance: number };
+  /** Null: build with `train` as given, never tune. */
+  selfTune: SelfTuneSettings | null;
 };
 
 export const TRAINER_DEFAULTS: TrainerOptions = {
@@ -77,6 +95,7 @@ export const TRAINER_DEFAULTS: TrainerOptions = {
   shardBytes: DEFAULT_SHARD_BYTES,
   keepVersions: KEEP_VERSIONS,
   gate: { k: 10, minCases: 20, tolerance: 0.02 },
+  selfTune: SELF_TUNE_DEFAULTS,
 };
 
 type State = { watermark: number; epoch: number };
@@ -234,11 +253,14 @@ async function run(
       flags: [],
     };
 
+  const tuning = await tunedValues(db, now, o);
+  const trainOptions = withTuned(o.train, tuning.values);
   const [stored, catalog] = await Promise.all([loadCounts(db), loadCatalog(db)]);
   const flags = coViewFlags(capped, stored, decayWeight(now, epoch, halfLife), o.caps);
   const version = String(now);
-  const candidate = buildModel(stored, catalog, { version, createdAt: now }, o.train);
+  const candidate = buildModel(stored, catalog, { version, createdAt: now }, trainOptions);
   const metrics: Record<string, number> = {
+    ...tuningMetrics(trainOptions, tuning),
     events: batch.length,
     interactions: fresh.length,
     items: candidate.size,
@@ -256,7 +278,7 @@ async function run(
     const evalCounts = await loadCounts(db);
     addCounts(evalCounts, all, -1);
     addCounts(evalCounts, train, 1);
-    const evalModel = buildModel(evalCounts, catalog, { version, createdAt: now }, o.train);
+    const evalModel = buildModel(evalCounts, catalog, { version, createdAt: now }, trainOptions);
     const recallOf = (m: RecoModel) => recallAt(m, cases, o.gate.k);
     metrics.recallCandidate = recallOf(evalModel);
     metrics.recallServing = recallOf(serving);
@@ -290,6 +312,107 @@ async function run(
     metrics,
     warnings,
     flags,
+  };
+}
+
+/**
+ * The tuned values in force: the stored ones while fresh, else a new tuning on the newest
+ * events (stored for the next runs, also when it finds too few cases to choose).
+ */
+async function tunedValues(
+  db: Db,
+  now: number,
+  o: TrainerOptions,
+): Promise<{ values: TunedValues | null; ms: number | null }> {
+  const t = o.selfTune;
+  if (!t) return { values: null, ms: null };
+  const [row] = await db.select().from(jobState).where(eq(jobState.name, SELF_TUNE_STATE));
+  const stored = parseTuned(row?.value);
+  if (stored && stored.at <= now && now - stored.at < t.everyMs)
+    return { values: stored, ms: null };
+  const rows = await db
+    .select({
+      visitorId: events.visitorId,
+      type: events.type,
+      occurredAt: events.occurredAt,
+      productId: events.productId,
+      payload: events.payload,
+    })
+    .from(events)
+    .where(
+      and(
+        gte(events.occurredAt, now - t.spanMs),
+        lte(events.occurredAt, now),
+        inArray(events.type, [...TRAINING_EVENT_TYPES]),
+      ),
+    )
+    .orderBy(desc(events.occurredAt))
+    .limit(t.maxEvents);
+  const started = Date.now();
+  const r = tuneOnRecent(rows.reverse().flatMap(interactionsOf), t, o.cooccurrence, o.train);
+  const values: TunedValues = {
+    at: now,
+    lambda: r?.lambda ?? null,
+    recentDecay: r?.recentDecay ?? null,
+    purchaseDecay: r?.purchaseDecay ?? null,
+    cases: r?.cases ?? 0,
+    recall: r?.recall ?? null,
+    defaultRecall: r?.defaultRecall ?? null,
+  };
+  const ms = Date.now() - started;
+  await db
+    .insert(jobState)
+    .values({ name: SELF_TUNE_STATE, value: values, updatedAt: now })
+    .onConflictDoUpdate({ target: jobState.name, set: { value: values, updatedAt: now } });
+  return { values, ms };
+}
+
+/** A stored tuning, or null when missing or not in the shape written above. */
+function parseTuned(v: unknown): TunedValues | null {
+  const x = v as Partial<TunedValues> | null | undefined;
+  const num = (n: unknown) => (typeof n === "number" && Number.isFinite(n) ? n : null);
+  const at = num(x?.at);
+  if (!x || at === null) return null;
+  const lambda = num(x.lambda);
+  const weight = (n: unknown) => {
+    const d = num(n);
+    return d !== null && d > 0 && d <= 1 ? d : null;
+  };
+  return {
+    at,
+    lambda: lambda !== null && lambda > 0 ? lambda : null,
+    recentDecay: weight(x.recentDecay),
+    purchaseDecay: weight(x.purchaseDecay),
+    cases: num(x.cases) ?? 0,
+    recall: num(x.recall),
+    defaultRecall: num(x.defaultRecall),
+  };
+}
+
+/** The training options with the tuned lambda and decay in place of the defaults. */
+function withTuned(train: TrainOptions, tuned: TunedValues | null): TrainOptions {
+  return {
+    ...train,
+    ease: train.ease && tuned?.lambda ? { ...train.ease, lambda: tuned.lambda } : train.ease,
+    ...(tuned?.recentDecay ? { recentDecay: tuned.recentDecay } : {}),
+    ...(tuned?.purchaseDecay ? { purchaseDecay: tuned.purchaseDecay } : {}),
+  };
+}
+
+/** The values the model was built with and the tuning's evidence, for the run and the manifest. */
+function tuningMetrics(
+  train: TrainOptions,
+  tuning: { values: TunedValues | null; ms: number | null },
+): Record<string, number> {
+  const v = tuning.values;
+  return {
+    ...(train.ease ? { easeLambda: train.ease.lambda } : {}),
+    recentDecay: train.recentDecay ?? RECENT_DECAY,
+    purchaseDecay: train.purchaseDecay ?? PURCHASE_DECAY,
+    ...(v ? { tuneCases: v.cases } : {}),
+    ...(v?.recall != null ? { tuneRecall: v.recall } : {}),
+    ...(v?.defaultRecall != null ? { tuneDefaultRecall: v.defaultRecall } : {}),
+    ...(tuning.ms != null ? { tuneMs: tuning.ms } : {}),
   };
 }
 

@@ -32,7 +32,13 @@ import { settingsOf } from "../settings.ts";
 import { now as clockNow, setClockOffset } from "../clock.ts";
 import { manifestKey, MODEL_POINTER, publishModel, readModel, shardKey } from "./publish-model.ts";
 import { publishRankings } from "./publish-rankings.ts";
-import { TRAINER_STATE, trainRecommendations } from "./train-recommendations.ts";
+import {
+  SELF_TUNE_DEFAULTS,
+  SELF_TUNE_STATE,
+  TRAINER_STATE,
+  trainRecommendations,
+  type TunedValues,
+} from "./train-recommendations.ts";
 
 const settings = settingsOf(env);
 const db = createDb(settings);
@@ -496,5 +502,123 @@ describe("co-visitation attack", () => {
     const page = await call("/__vitrine/dashboard/recommendations?days=7", { headers: ADMIN });
     expect(page.status).toBe(200);
     expect(page.text).toContain([POPULAR, TARGET].sort().join(" + "));
+  });
+});
+
+describe("self-tuning", () => {
+  const DAY = 86_400_000;
+  // These tests are about the values built with, not the gate: never judge, always publish.
+  const NO_GATE = { k: 10, minCases: Infinity, tolerance: 0 };
+  // Later than every model published above, so keeping the last versions never evicts ours.
+  let last = NOW + 3e10;
+  const later = () => (last += 1000);
+  const tuneState = async () => {
+    const [row] = await db.select().from(jobState).where(eq(jobState.name, SELF_TUNE_STATE));
+    return row?.value as TunedValues | undefined;
+  };
+  const manifestOf = async (version: string) =>
+    (await env.MODELS.get(manifestKey(version), "json")) as {
+      info: { easeLambda?: number; recentDecay?: number; purchaseDecay?: number };
+      metrics: Record<string, number>;
+    };
+
+  it("tunes on the shop's newest events, builds with the winner and records it in the model", async () => {
+    await db.delete(jobState).where(eq(jobState.name, SELF_TUNE_STATE));
+    const at = later();
+    // Visitors who browsed c and d three days ago and come back for b: cases after the cutoff.
+    const rows = [];
+    for (let v = 0; v < 12; v++)
+      for (const [item, when] of [
+        ["tr-c", at - 3 * DAY],
+        ["tr-d", at - 3 * DAY + MIN],
+        ["tr-b", at - 30 * MIN],
+      ] as const)
+        rows.push({
+          eventId: `tr-tune-${v}-${item}`,
+          visitorId: `tr-t${v}`,
+          type: "product_view",
+          occurredAt: when,
+          receivedAt: when,
+          productId: item,
+          payload: {},
+        });
+    await db.insert(events).values(rows);
+    const grid = { lambda: [0.5, 32], recentDecay: [0.85, 0.95], purchaseDecay: [0.9, 1] };
+    const r = await trainRecommendations(env, settings, at, {
+      selfTune: { ...SELF_TUNE_DEFAULTS, validationMs: 2 * DAY, minCases: 1, grid },
+      gate: NO_GATE,
+    });
+    const tuned = await tuneState();
+    expect(tuned?.at).toBe(at);
+    expect(tuned!.cases).toBeGreaterThanOrEqual(12);
+    expect(grid.lambda).toContain(tuned!.lambda);
+    expect(grid.recentDecay).toContain(tuned!.recentDecay);
+    expect(grid.purchaseDecay).toContain(tuned!.purchaseDecay);
+    expect(tuned!.recall).toBeGreaterThanOrEqual(tuned!.defaultRecall!);
+    expect(r.published).toBe(String(at));
+    expect(r.metrics).toMatchObject({
+      easeLambda: tuned!.lambda,
+      recentDecay: tuned!.recentDecay,
+      purchaseDecay: tuned!.purchaseDecay,
+      tuneCases: tuned!.cases,
+      tuneMs: expect.any(Number),
+    });
+    const manifest = await manifestOf(r.published!);
+    expect(manifest.info).toMatchObject({
+      easeLambda: tuned!.lambda,
+      recentDecay: tuned!.recentDecay,
+      purchaseDecay: tuned!.purchaseDecay,
+    });
+    expect(manifest.metrics.tuneRecall).toBe(tuned!.recall);
+  });
+
+  it("reuses the stored values until they are a day old, then tunes again", async () => {
+    const at = later();
+    const chosen: TunedValues = {
+      at,
+      lambda: 32,
+      recentDecay: 0.95,
+      purchaseDecay: 1,
+      cases: 99,
+      recall: 0.5,
+      defaultRecall: 0.4,
+    };
+    await db
+      .update(jobState)
+      .set({ value: chosen, updatedAt: at })
+      .where(eq(jobState.name, SELF_TUNE_STATE));
+    await addEvents([
+      ["tr-u1", "product_view", "tr-a"],
+      ["tr-u1", "product_view", "tr-c"],
+    ]);
+    const r = await trainRecommendations(env, settings, at + 1000, { gate: NO_GATE });
+    expect(r.metrics).toMatchObject({
+      easeLambda: 32,
+      recentDecay: 0.95,
+      purchaseDecay: 1,
+      tuneCases: 99,
+    });
+    expect(r.metrics.tuneMs).toBeUndefined();
+    expect(await tuneState()).toEqual(chosen);
+    // The edge scores with the model's decay.
+    const model = await readModel(env.MODELS, r.published!);
+    expect(model!.info).toMatchObject({ easeLambda: 32, recentDecay: 0.95, purchaseDecay: 1 });
+
+    await addEvents([["tr-u2", "product_view", "tr-a"]]);
+    const nextDay = await trainRecommendations(env, settings, at + DAY, { gate: NO_GATE });
+    expect(nextDay.metrics.tuneMs).toEqual(expect.any(Number));
+    expect((await tuneState())!.at).toBe(at + DAY);
+  });
+
+  it("keeps the defaults when tuning is off", async () => {
+    await addEvents([["tr-u3", "product_view", "tr-b"]]);
+    const r = await trainRecommendations(env, settings, later() + 2 * DAY, {
+      selfTune: null,
+      gate: NO_GATE,
+    });
+    expect(r.metrics).toMatchObject({ easeLambda: 0.5, recentDecay: 0.85, purchaseDecay: 0.9 });
+    expect(r.metrics.tuneCases).toBeUndefined();
+    const manifest = await manifestOf(r.published!);
+    expect(manifest.info.recentDecay).toBeUndefined();
   });
 });
