@@ -59,7 +59,7 @@ export type EventRow = {
   payload: Record<string, unknown>;
 };
 
-/** The Durable Object's running totals of one session (see visitor-session.ts). */
+/** The Durable Object's running totals of one session (see session-storage.ts). */
 export type SessionRow = {
   id: string;
   visitorId: string;
