@@ -257,12 +257,12 @@ export const READ_BYTES = 64 * 1024;
  * both, so the page view is still recorded with what was written so far (a promise left
  * pending would also hang the request's waitUntil). The visitor's cancel reaches here through
  * the rewriter: the page goes out from the rewriter natively, and JS sees each origin chunk
- * once. (On the output the watch cost ~0.35 ms more CPU per page locally; a native
- * IdentityTransformStream pipe is cheaper still but workerd refuses it for some bodies, e.g.
- * stale cached copies in the test runtime.)
+ * once, on the input (watching the output would cost a trip into JS per output chunk; a native
+ * IdentityTransformStream pipe is not used because workerd refuses it for some bodies, e.g.
+ * stale cached copies in the test runtime).
  *
  * Reads take up to READ_BYTES into a buffer of its own (BYOB) where the body allows: the
- * runtime's default reads give 4 KiB, so a cached 12 KiB page took three reads and three
+ * runtime's default reads give 4 KiB, so a cached 12 KiB page would take three reads and three
  * rewriter writes, each a trip into JS. Reads run up to READ_AHEAD_BYTES ahead of the
  * rewriter into a queue of its own, so no chunk waits for the one before to be rewritten; the
  * rewriter still takes one chunk at a time, so a visitor who leaves mid-page still cancels

@@ -8,12 +8,10 @@ const STORE_AFTER_MS = 10;
  * once when another call comes first. Stored before answering, the answer (and the visitor's
  * page with it) would wait for the write to be confirmed: the output gate holds what an
  * object sends until its writes are durable (Cloudflare's storage API docs), a disk sync
- * locally and a replicated commit on Cloudflare, and this page needs neither. Locally the
- * call's p50 went from 2-3 to 1-2 ms at 50 pages/s (alternating runs). Not at the next turn
- * either: locally the object shares the Worker's thread, and a write made then ran while the
- * page streamed out (a returning visitor's last byte p50 came 1.15 ms later, interleaved runs).
- * The cost: a restart in that time loses the page view (the proxy's correction, when the page
- * differed, stores it again).
+ * locally and a replicated commit on Cloudflare, and this page needs neither. Not at the next
+ * turn either: where the object shares the Worker's thread, a write made then runs while the
+ * page streams out. The cost: a restart in that time loses the page view (the proxy's
+ * correction, when the page differed, stores it again).
  *
  * Every entry point of the object first awaits `storePending()`, so nothing reads, flushes or
  * erases around a pending one (and `store`, which stores them, must not call an entry point).

@@ -143,10 +143,9 @@ export class VisitorSession extends DurableObject<Env> {
    * The proxy's one call per page: the snapshot as `state` gives it, and the page planned here,
    * where profile and session are, and recorded as a page view with what it will show (right
    * after the answer, see deferred-views.ts). The proxy then calls again only when the page
-   * showed something else (see recordView): one round trip instead of two (on the local runtime
-   * a call costs ~0.6 ms of CPU, whatever it does). Without a profile here (a visitor this
-   * object has not met, a customer whose merged profile is not built yet) the proxy plans with
-   * KV's copy itself, as before.
+   * showed something else (see recordView): one round trip instead of two, and a call costs
+   * CPU whatever it does. Without a profile here (a visitor this object has not met, a customer
+   * whose merged profile is not built yet) the proxy plans with KV's copy itself.
    */
   async view(req: ViewRequest): Promise<ViewAnswer> {
     await this.views.storePending();
