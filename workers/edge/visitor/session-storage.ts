@@ -32,6 +32,13 @@ export const META = {
    * afterwards and every consent choice the browser may replay is void (see data-rights.ts).
    */
   erasedAt: "erased_at",
+  /**
+   * The last touchpoint (by `seq`) Turso has: the ones after it wait for the next flush. One
+   * value per flush instead of a flag and an index entry per row, each a billed row write.
+   */
+  flushedThrough: "flushed_through",
+  /** A touchpoint Turso has was corrected since: rows with `resend` > 0 go again. */
+  resendPending: "resend_pending",
 };
 
 /** Who the visitor is, as stored under `META.visitor`. */
@@ -44,6 +51,8 @@ export type VisitorFacts = {
 
 /** Creates the object's tables; idempotent, so it runs before the first call of every start. */
 export function migrate(sql: SqlStorage): void {
+  sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+  // `resend`: corrections of the row not yet sent to Turso (see META.resendPending).
   sql.exec(`CREATE TABLE IF NOT EXISTS touchpoints (
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
       event_id TEXT NOT NULL UNIQUE,
@@ -51,10 +60,10 @@ export function migrate(sql: SqlStorage): void {
       type TEXT NOT NULL,
       at INTEGER NOT NULL,
       body TEXT NOT NULL,
-      flushed INTEGER NOT NULL DEFAULT 0,
+      resend INTEGER NOT NULL DEFAULT 0,
       received_at INTEGER NOT NULL DEFAULT 0
     )`);
-  sql.exec("CREATE INDEX IF NOT EXISTS touchpoints_unflushed ON touchpoints (flushed, seq)");
+  toWatermark(sql);
   sql.exec(`CREATE TABLE IF NOT EXISTS sessions (
       id TEXT PRIMARY KEY,
       started_at INTEGER NOT NULL,
@@ -64,7 +73,6 @@ export function migrate(sql: SqlStorage): void {
       version INTEGER NOT NULL DEFAULT 1,
       flushed_version INTEGER NOT NULL DEFAULT 0
     )`);
-  sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
   // Consent choices wait here for Turso's audit log, like touchpoints do.
   sql.exec(`CREATE TABLE IF NOT EXISTS consents (
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -75,6 +83,34 @@ export function migrate(sql: SqlStorage): void {
       at INTEGER NOT NULL,
       flushed INTEGER NOT NULL DEFAULT 0
     )`);
+}
+
+/**
+ * Storage laid out with a `flushed` flag per touchpoint (and an index on it) moves to
+ * META.flushedThrough: the watermark goes just before the first row Turso does not have, so
+ * nothing waiting is skipped (rows after it that Turso has are sent again, which it ignores).
+ */
+function toWatermark(sql: SqlStorage): void {
+  const columns = sql.exec<{ name: string }>("PRAGMA table_info(touchpoints)").toArray();
+  if (!columns.some((c) => c.name === "flushed")) return;
+  const { through } = sql
+    .exec<{ through: number }>(
+      "SELECT coalesce((SELECT min(seq) - 1 FROM touchpoints WHERE flushed = 0), (SELECT max(seq) FROM touchpoints), 0) AS through",
+    )
+    .one();
+  sql.exec(
+    "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO NOTHING",
+    META.flushedThrough,
+    String(through),
+  );
+  sql.exec("DROP INDEX IF EXISTS touchpoints_unflushed");
+  sql.exec("ALTER TABLE touchpoints DROP COLUMN flushed");
+  sql.exec("ALTER TABLE touchpoints ADD COLUMN resend INTEGER NOT NULL DEFAULT 0");
+}
+
+/** The last touchpoint Turso has (see META.flushedThrough). */
+export function flushedThrough(store: Pick<SessionStore, "meta">): number {
+  return Number(store.meta(META.flushedThrough) ?? 0);
 }
 
 /** A row of the `consents` table as the flush reads it. */

@@ -4,7 +4,14 @@ import type { TrackedEvent } from "../model/events.ts";
 import type { Profile } from "../model/profile.ts";
 import { settingsOf } from "../settings.ts";
 import { planFlush, type ConsentRow, type SessionRow, type StoredTouchpoint } from "./outbox.ts";
-import type { ConsentTableRow, SessionTableRow, VisitorFacts } from "./session-storage.ts";
+import {
+  flushedThrough,
+  META,
+  type ConsentTableRow,
+  type SessionStore,
+  type SessionTableRow,
+  type VisitorFacts,
+} from "./session-storage.ts";
 import { writeFlush } from "./turso-sink.ts";
 
 export type FlushResult = { flushed: number; remaining: number };
@@ -20,10 +27,11 @@ const LOCAL_RETENTION_MS = 90 * 24 * 3600 * 1000;
  */
 export async function flushOnce(
   env: Env,
-  sql: SqlStorage,
+  store: SessionStore,
   facts: VisitorFacts | null,
   profile: Profile | null,
 ): Promise<FlushResult> {
+  const { sql } = store;
   const consentRows = unflushedConsents(sql);
   const consents = consentRows.map(consentRow);
   const lastConsent = consentRows.at(-1)?.seq ?? 0;
@@ -33,9 +41,12 @@ export async function flushOnce(
     const plan = planFlush({ visitor: null, touchpoints: [], sessions: [], consents });
     await writeFlush(createDb(settingsOf(env)), plan);
     acknowledgeConsents(sql, lastConsent);
-    return { flushed: 0, remaining: unflushed(sql) };
+    return { flushed: 0, remaining: unflushed(store) };
   }
-  const rows = unflushedTouchpoints(sql);
+  const through = flushedThrough(store);
+  const fresh = touchpointsAfter(sql, through);
+  const resent = store.meta(META.resendPending) ? correctedBefore(sql, through) : [];
+  const rows = [...resent, ...fresh];
   const sessions = changedSessions(sql);
   if (!rows.length && !sessions.length && !consents.length) return { flushed: 0, remaining: 0 };
   const touchpoints: StoredTouchpoint[] = rows.map((r) => ({
@@ -50,27 +61,53 @@ export async function flushOnce(
     consents,
   });
   await writeFlush(createDb(settingsOf(env)), plan);
-  // Acknowledge only what was sent: rows and sessions that changed meanwhile stay pending.
-  const lastSeq = rows.at(-1)?.seq ?? 0;
-  sql.exec("UPDATE touchpoints SET flushed = 1 WHERE flushed = 0 AND seq <= ?", lastSeq);
+  // Acknowledge only what was sent: rows corrected and sessions changed meanwhile stay pending.
+  const last = fresh.at(-1)?.seq;
+  if (last !== undefined) store.setMeta(META.flushedThrough, String(last));
+  for (const r of rows)
+    if (r.resend > 0)
+      sql.exec("UPDATE touchpoints SET resend = 0 WHERE seq = ? AND resend = ?", r.seq, r.resend);
+  if (resent.length && !correctedBefore(sql, Number.MAX_SAFE_INTEGER, 1).length)
+    store.setMeta(META.resendPending, null);
   for (const s of sessions)
     sql.exec("UPDATE sessions SET flushed_version = ? WHERE id = ?", s.version, s.id);
   acknowledgeConsents(sql, lastConsent);
-  return { flushed: rows.length, remaining: unflushed(sql) };
+  return { flushed: rows.length, remaining: unflushed(store) };
+}
+
+/** Touchpoints Turso does not have, or has from before a correction. */
+export function waitingTouchpoints(store: SessionStore): number {
+  const through = flushedThrough(store);
+  const after = store.sql
+    .exec<{ n: number }>("SELECT count(*) AS n FROM touchpoints WHERE seq > ?", through)
+    .one().n;
+  if (!store.meta(META.resendPending)) return after;
+  return (
+    after +
+    store.sql
+      .exec<{ n: number }>(
+        "SELECT count(*) AS n FROM touchpoints WHERE resend > 0 AND seq <= ?",
+        through,
+      )
+      .one().n
+  );
 }
 
 /** Touchpoints and consent choices still waiting for Turso. */
-export function unflushed(sql: SqlStorage): number {
-  return sql
-    .exec<{ n: number }>(
-      "SELECT (SELECT count(*) FROM touchpoints WHERE flushed = 0) + (SELECT count(*) FROM consents WHERE flushed = 0) AS n",
-    )
+export function unflushed(store: SessionStore): number {
+  const consents = store.sql
+    .exec<{ n: number }>("SELECT count(*) AS n FROM consents WHERE flushed = 0")
     .one().n;
+  return waitingTouchpoints(store) + consents;
 }
 
-/** Drops flushed touchpoints past the local retention. */
-export function trimLocal(sql: SqlStorage, now: number): void {
-  sql.exec("DELETE FROM touchpoints WHERE flushed = 1 AND at < ?", now - LOCAL_RETENTION_MS);
+/** Drops touchpoints Turso has, past the local retention. */
+export function trimLocal(store: SessionStore, now: number): void {
+  store.sql.exec(
+    "DELETE FROM touchpoints WHERE seq <= ? AND resend = 0 AND at < ?",
+    flushedThrough(store),
+    now - LOCAL_RETENTION_MS,
+  );
 }
 
 function unflushedConsents(sql: SqlStorage): ConsentTableRow[] {
@@ -82,11 +119,26 @@ function unflushedConsents(sql: SqlStorage): ConsentTableRow[] {
     .toArray();
 }
 
-function unflushedTouchpoints(sql: SqlStorage) {
+type TouchpointRow = { seq: number; body: string; received_at: number; resend: number };
+
+/** The next batch Turso does not have, in order (the primary key's range). */
+function touchpointsAfter(sql: SqlStorage, through: number): TouchpointRow[] {
   return sql
-    .exec<{ seq: number; body: string; received_at: number }>(
-      "SELECT seq, body, received_at FROM touchpoints WHERE flushed = 0 ORDER BY seq LIMIT ?",
+    .exec<TouchpointRow>(
+      "SELECT seq, body, received_at, resend FROM touchpoints WHERE seq > ? ORDER BY seq LIMIT ?",
+      through,
       FLUSH_BATCH,
+    )
+    .toArray();
+}
+
+/** Rows Turso has that were corrected since (a scan, only while some are: they are rare). */
+function correctedBefore(sql: SqlStorage, through: number, limit = FLUSH_BATCH): TouchpointRow[] {
+  return sql
+    .exec<TouchpointRow>(
+      "SELECT seq, body, received_at, resend FROM touchpoints WHERE resend > 0 AND seq <= ? ORDER BY seq LIMIT ?",
+      through,
+      limit,
     )
     .toArray();
 }

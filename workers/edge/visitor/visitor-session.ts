@@ -38,7 +38,13 @@ import {
   SessionStore,
   type VisitorFacts,
 } from "./session-storage.ts";
-import { flushOnce, trimLocal, unflushed, type FlushResult } from "./turso-flush.ts";
+import {
+  flushOnce,
+  trimLocal,
+  unflushed,
+  waitingTouchpoints,
+  type FlushResult,
+} from "./turso-flush.ts";
 import { visitorObject } from "./stub.ts";
 import * as clock from "../clock.ts";
 
@@ -118,7 +124,7 @@ export class VisitorSession extends DurableObject<Env> {
     // whatever is still pending gets an alarm again.
     void ctx.blockConcurrencyWhile(async () => {
       migrate(this.local.sql);
-      if (unflushed(this.local.sql) > 0) await this.scheduleFlush(clock.now());
+      if (unflushed(this.local) > 0) await this.scheduleFlush(clock.now());
     });
   }
 
@@ -201,10 +207,11 @@ export class VisitorSession extends DurableObject<Env> {
     };
     // Sent (again) with the next flush: Turso takes a repeated event's payload (turso-sink.ts).
     this.local.sql.exec(
-      "UPDATE touchpoints SET body = ?, flushed = 0 WHERE event_id = ?",
+      "UPDATE touchpoints SET body = ?, resend = resend + 1 WHERE event_id = ?",
       JSON.stringify(after),
       event.id,
     );
+    if (!this.local.meta(META.resendPending)) this.local.setMeta(META.resendPending, "1");
     this.save(reviseImpressions(this.load(event.sessionId ?? "unknown", event.at), before, after));
     await this.scheduleFlush(clock.now());
   }
@@ -296,9 +303,7 @@ export class VisitorSession extends DurableObject<Env> {
   /** How many touchpoints still wait for Turso (for tests, health and the admin view). */
   async pending(): Promise<number> {
     await this.views.storePending();
-    return this.local.sql
-      .exec<{ n: number }>("SELECT count(*) AS n FROM touchpoints WHERE flushed = 0")
-      .one().n;
+    return waitingTouchpoints(this.local);
   }
 
   override async alarm(): Promise<void> {
@@ -320,7 +325,7 @@ export class VisitorSession extends DurableObject<Env> {
       this.local.setMeta(META.attempts, null);
       this.local.setMeta(META.retryAt, null);
       if (remaining) await this.alarmSlot.schedule(clock.now() + 100);
-      trimLocal(this.local.sql, clock.now());
+      trimLocal(this.local, clock.now());
     } catch (err) {
       // Turso unreachable or refusing: keep everything and try again later.
       const attempts = Number(this.local.meta(META.attempts) ?? 0) + 1;
@@ -428,7 +433,7 @@ export class VisitorSession extends DurableObject<Env> {
   /** Sends unflushed touchpoints to Turso now (the alarm does this on its own). */
   async flush(): Promise<FlushResult> {
     await this.views.storePending();
-    this.flushing ??= flushOnce(this.env, this.local.sql, this.local.facts(), this.profile).finally(
+    this.flushing ??= flushOnce(this.env, this.local, this.local.facts(), this.profile).finally(
       () => (this.flushing = null),
     );
     return this.flushing;
