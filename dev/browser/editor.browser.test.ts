@@ -15,8 +15,9 @@ import { freePort } from "./local-stack.ts";
 /**
  * The visual editor in Chromium, against the whole local stack: a variant is built from
  * nothing by clicking (open a product page, pick an element, write the template, build the
- * rule), validated and published through the Config page, and then a consenting visitor who
- * matches the rule sees it while one who does not, does not.
+ * rule), saved as a draft, previewed as two personas on the Persona page (one sees it, one
+ * does not, each with the engine's reasons), validated and published through the Config page,
+ * and then a consenting visitor who matches the rule sees it while one who does not, does not.
  *
  * `VITRINE_SCREENSHOTS=1` saves each editor step to docs/images/editor-*.png (the docs show
  * them); without it nothing under docs/ is written, so CI never rewrites the images.
@@ -91,13 +92,17 @@ describe("the visual editor in Chromium", () => {
   let productPath = "";
   let published = 0;
   const pageErrors: string[] = [];
+  // The editor tab, shared by the steps: built and saved, previewed, then published.
+  let editor: BrowserContext;
+  let page: Page;
+  let savedDraft = 0;
 
-  it("builds a variant by clicking: page, element, template, rule; then validates and publishes it", async () => {
+  it("builds a variant by clicking: page, element, template, rule; then saves it as a draft", async () => {
     const home = await (await fetch(`${stack.shopUrl}/`)).text();
     productPath = /href="(\/p\/[^"]+)"/.exec(home)![1]!;
 
-    const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-    const page = await context.newPage();
+    editor = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+    page = await editor.newPage();
     page.on("pageerror", (e) => pageErrors.push(e.message));
     await page.goto(`${stack.workerUrl}/__vitrine/dashboard/editor`);
     await page.fill("#token", stack.adminToken);
@@ -184,8 +189,6 @@ describe("the visual editor in Chromium", () => {
     // 4. No experiment this time; the place for one is there.
     expect(await page.isChecked("#exp-enabled")).toBe(false);
 
-    // Persona preview of the draft goes here, on the Persona page (built separately).
-
     // 5. The draft: the active config plus the slot and variant, handed to the Config page.
     await page.click("#build-draft");
     await expect.poll(() => page.locator("#draft-status").getAttribute("data-ok")).toBe("true");
@@ -198,9 +201,80 @@ describe("the visual editor in Chromium", () => {
       frequencyCap: { perSession: 5 },
       when: { any: [{ field: "context.device", op: "eq", value: "mobile" }] },
     });
+    // Saved through the Config page's own route; the editor stays, with its draft. Without a
+    // message the route refuses, and the editor says why.
+    await page.fill("#draft-message", "");
+    await page.getByRole("button", { name: "Save as draft" }).click();
+    await page.locator("#draft-saved .refusal").waitFor();
+    expect(await page.locator("#draft-saved .refusal").textContent()).toBe(
+      "Not saved: message: say what this change is for",
+    );
+    expect(await page.isHidden("#persona-ready")).toBe(true);
     await page.fill("#draft-message", "Express delivery note for phone shoppers");
-    await shot(page.locator("#step-publish"), "4-draft");
+    await page.getByRole("button", { name: "Save as draft" }).click();
+    await expect
+      .poll(() => page.locator("#draft-saved").getAttribute("data-version"))
+      .toMatch(/^\d+$/);
+    savedDraft = Number(await page.locator("#draft-saved").getAttribute("data-version"));
+    expect(savedDraft).toBeGreaterThan(1);
+    expect(await page.inputValue("#draft-config")).toContain(`"${VARIANT}"`);
+    expect(await page.locator("#persona-link").textContent()).toBe(
+      `Preview version ${savedDraft} as personas`,
+    );
+    await shot(page.locator("#step-draft"), "4-draft");
+  });
 
+  it("previews the draft as two personas who see different things (Persona page)", async () => {
+    expect(savedDraft).toBeGreaterThan(1);
+    // The editor's link opens the Persona page with the saved draft and the page filled in.
+    const [persona] = await Promise.all([editor.waitForEvent("page"), page.click("#persona-link")]);
+    persona.on("pageerror", (e) => pageErrors.push(e.message));
+    await persona.waitForLoadState();
+    expect(await persona.inputValue('input[name="configVersion"]')).toBe(String(savedDraft));
+    expect(await persona.inputValue('input[name="path"]')).toBe(productPath);
+    // A: a phone; B: a desktop. Everything else as a first visit.
+    await persona.selectOption('select[name="a.device"]', "mobile");
+    await persona.selectOption('select[name="b.device"]', "desktop");
+    await persona.getByRole("button", { name: "Preview", exact: true }).click();
+    await persona.waitForSelector('[data-result="b"]');
+
+    // Both decided on the draft, not the active config.
+    for (const side of ["a", "b"])
+      expect(
+        await persona.locator(`[data-result="${side}"] p.muted`).first().textContent(),
+      ).toContain(`Config version ${savedDraft}, a product page`);
+    // A's page (the signed preview in the frame) shows the note; B's does not.
+    const noteIn = (side: string) =>
+      persona
+        .frameLocator(`[data-result="${side}"] iframe`)
+        .locator(`[data-vt-variant="${VARIANT}"]`);
+    await expect.poll(() => noteIn("a").count()).toBe(1);
+    expect(await noteIn("a").textContent()).toMatch(
+      /: free express delivery when you order by phone$/,
+    );
+    const priceB = persona.frameLocator('[data-result="b"] iframe').locator(".product div.price");
+    await expect.poll(() => priceB.count()).toBe(1);
+    expect(await noteIn("b").count()).toBe(0);
+    // Both frames scrolled to the price: A's note right under it, B's price alone.
+    // (The frames run no scripts, so no rAF: Playwright's own scrolling would wait forever.)
+    for (const target of [noteIn("a"), priceB])
+      await target.evaluate((e) => e.scrollIntoView({ block: "center" }));
+    // The why table: the variant won for A, by its rule; for B its rule did not match, on device.
+    const row = (side: string) =>
+      persona.locator(`[data-result="${side}"] tr[data-slot="${SLOT}"][data-variant="${VARIANT}"]`);
+    expect(await row("a").getAttribute("data-outcome")).toBe("won");
+    expect(await row("a").locator("td").nth(3).textContent()).toMatch(/^rule matched: .*device/);
+    expect(await row("b").getAttribute("data-outcome")).toBe("rule_not_matched");
+    expect(await row("b").locator("td").nth(3).textContent()).toContain(
+      "device is desktop, rule wants mobile",
+    );
+    await shot(persona.locator("[data-results]"), "persona");
+    await persona.close();
+  });
+
+  it("validates and publishes the draft from the editor", async () => {
+    expect(savedDraft).toBeGreaterThan(1);
+    await page.bringToFront();
     await page.getByRole("button", { name: "Validate and show changes" }).click();
     await page.waitForURL(`${stack.workerUrl}/__vitrine/dashboard/config/validate`);
     await expect(page.getByRole("status").textContent()).resolves.toMatch(/The draft is valid/);
@@ -214,11 +288,13 @@ describe("the visual editor in Chromium", () => {
     expect(await page.locator(`tr[data-version="${published}"]`).textContent()).toContain(
       "Express delivery note for phone shoppers",
     );
-    await context.close();
+    // The draft the personas saw stays on record, unpublished.
+    expect(await page.locator(`tr[data-version="${savedDraft}"] .badge`).textContent()).toBe(
+      "draft",
+    );
+    await editor.close();
     expect(pageErrors).toEqual([]);
   });
-
-  it.todo("previews the draft as two personas who see different things (Persona page)");
 
   /** The product page until the published config is live in the Worker (it polls KV). */
   async function productPage(page: Page, until: (page: Page) => Promise<boolean>) {

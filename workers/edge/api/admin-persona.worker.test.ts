@@ -313,6 +313,9 @@ describe("persona preview access", () => {
     expect(shown.text).toMatch(
       /<div class="panel" data-result="b">[\s\S]*data-slot="promo-banner" data-variant="spontaneous-offer" data-outcome="won"/,
     );
+    // Slots a product page never has are named on one line, not a row per variant.
+    expect(shown.text).not.toContain('data-slot="hero"');
+    expect(shown.text).toMatch(/data-elsewhere="true">Not on a product page: [^<]*\bhero\b/);
     // Bad input comes back as the form with the field named.
     const bad = await call(
       `${DASH}/persona`,
@@ -320,5 +323,39 @@ describe("persona preview access", () => {
     );
     expect(bad.status).toBe(400);
     expect(bad.text).toContain("Persona B: persona.country: must be a two-letter country code");
+  });
+
+  it("opens from the editor's link with the saved draft and the page filled in", async () => {
+    // The draft has a variant the active config does not: it is offered as "already shown".
+    const changed = structuredClone(demoConfig) as typeof demoConfig & {
+      variants: Record<string, unknown>;
+    };
+    const added = `editor-note-${run}`;
+    changed.variants[added] = { slot: "product-extras", priority: 1, template: "<p>Note</p>" };
+    const version = await draft(changed);
+    const url = `${DASH}/persona?configVersion=${version}&path=${encodeURIComponent(productPath)}`;
+    const page = await call(url, { headers: ADMIN });
+    expect(page.status, page.text).toBe(200);
+    expect(page.text).toContain(`name="configVersion" value="${version}"`);
+    expect(page.text).toContain(`name="path" value="${productPath}"`);
+    expect(page.text).toContain(`<option value="${added}">${added}</option>`);
+    // ... and it is in the dashboard's navigation, next to the editor.
+    expect(page.text).toMatch(
+      /href="\/__vitrine\/dashboard\/editor">Editor<\/a><a href="\/__vitrine\/dashboard\/persona" aria-current="page">Persona<\/a>/,
+    );
+    const active = await call(`${DASH}/persona`, { headers: ADMIN });
+    expect(active.text).not.toContain(`value="${added}"`);
+    // A link that does not name a page or a recorded version says which field is wrong.
+    const notNumber = await call(`${DASH}/persona?configVersion=draft`, { headers: ADMIN });
+    expect(notNumber.status).toBe(400);
+    expect(notNumber.text).toContain("configVersion: must be a config version number");
+    const unknown = await call(`${DASH}/persona?configVersion=99999999`, { headers: ADMIN });
+    expect(unknown.status).toBe(404);
+    expect(unknown.text).toContain("configVersion: version 99999999 is not a recorded");
+    const offsite = await call(`${DASH}/persona?path=${encodeURIComponent("//evil.example/")}`, {
+      headers: ADMIN,
+    });
+    expect(offsite.status).toBe(400);
+    expect(offsite.text).toContain("path: must be a path on the shop");
   });
 });

@@ -9,6 +9,7 @@ const NAV: [string, string][] = [
   ["/recommendations", "Recommendations"],
   ["/models", "Models"],
   ["/editor", "Editor"],
+  ["/persona", "Persona"],
   ["/config", "Config"],
   ["/customers", "Customer view"],
   ["/doctor", "Doctor"],

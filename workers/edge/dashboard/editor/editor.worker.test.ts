@@ -40,7 +40,12 @@ const get = (path: string, cookie: string, bindings: Env = env) =>
   call(path, { headers: { cookie, "user-agent": BROWSER_UA, accept: "text/html" } }, bindings);
 
 /** What the island sends: JSON from the dashboard's own origin. */
-const postJson = (route: string, body: unknown, cookie: string, headers: HeadersInit = {}) =>
+const postJson = (
+  route: string,
+  body: unknown,
+  cookie: string,
+  headers: Record<string, string> = {},
+) =>
   call(`${EDITOR}${route}`, {
     method: "POST",
     body: JSON.stringify(body),

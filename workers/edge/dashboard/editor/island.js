@@ -2,9 +2,10 @@
 /**
  * The visual editor's island: the element picker (reaching into the same-origin frame that
  * shows the shop page), the template check as you type, the rule builder and its JSON, and
- * the draft it hands to the Config page's form. Plain JS checked against the DOM types by
- * ./tsconfig.json; the Worker serves its source (see ./island-source.ts), so it must not close
- * over anything. Everything the engine knows (fields, operators, actions) comes from the page.
+ * the draft it hands to the Config page's routes (saved, it links the Persona page). Plain JS
+ * checked against the DOM types by ./tsconfig.island.json; the Worker serves its source (see
+ * ./island-source.ts), so it must not close over anything. Everything the engine knows
+ * (fields, operators, actions) comes from the page.
  */
 export function vitrineEditor() {
   const root = /** @type {HTMLElement} */ (document.getElementById("editor"));
@@ -34,11 +35,11 @@ export function vitrineEditor() {
     for (const kid of kids.flat()) if (kid) node.append(kid);
     return node;
   }
-  const debounce = (/** @type {() => void} */ fn, ms = 250) => {
+  const debounce = (/** @type {() => unknown} */ fn, ms = 250) => {
     let t = 0;
     return () => {
       clearTimeout(t);
-      t = /** @type {any} */ (setTimeout(fn, ms));
+      t = /** @type {any} */ (setTimeout(() => void fn(), ms));
     };
   };
   /** JSON to one of the editor's routes; errors come back as `{ message }`. */
@@ -844,14 +845,22 @@ export function vitrineEditor() {
     return { version: null, problems: [notice || `HTTP ${res.status}`, ...listed] };
   }
 
-  draftForm?.addEventListener("submit", async (e) => {
+  draftForm?.addEventListener("submit", (e) => {
     const button = /** @type {HTMLButtonElement | null} */ (e.submitter);
     if (!button || button.id !== "save-draft") return;
     e.preventDefault();
+    void saveDraft(draftForm, button);
+  });
+
+  /** Saves the draft through the Config page's route; on success, links the Persona page. */
+  async function saveDraft(
+    /** @type {HTMLFormElement} */ form,
+    /** @type {HTMLButtonElement} */ button,
+  ) {
     forgetSaved();
     savedStatus.replaceChildren(el("p", { class: "muted", text: "Saving the draft..." }));
     const body = new URLSearchParams();
-    for (const [name, value] of new FormData(draftForm))
+    for (const [name, value] of new FormData(form))
       if (typeof value === "string") body.append(name, value);
     let result;
     try {
@@ -867,17 +876,14 @@ export function vitrineEditor() {
     const { version, problems } = result;
     if (version === null) {
       savedStatus.dataset.version = "";
+      const [first, ...listed] = problems;
       savedStatus.replaceChildren(
-        el("p", { class: "refusal", text: `Not saved: ${problems[0]}` }),
-        problems.length > 1
-          ? el(
-              "ul",
-              { "data-errors": "" },
-              ...problems
-                .slice(1)
-                .map((p) => el("li", { class: "refusal" }, el("code", { text: p }))),
-            )
-          : null,
+        el("p", { class: "refusal", text: `Not saved: ${first}` }),
+        el(
+          "ul",
+          { "data-errors": "" },
+          ...listed.map((p) => el("li", { class: "refusal" }, el("code", { text: p }))),
+        ),
       );
       return;
     }
@@ -894,6 +900,6 @@ export function vitrineEditor() {
     $("persona-version").textContent = `on ${currentPath}; publish below when it looks right`;
     $("persona-waiting").hidden = true;
     $("persona-ready").hidden = false;
-  });
+  }
   root.dataset.ready = "true";
 }

@@ -28,9 +28,10 @@ export type EditorState = {
 };
 
 /**
- * The visual editor: pick a place on a shop page, say what goes there and for whom, then hand
- * the resulting draft to the Config page's validate / save / publish. Server-rendered; the
- * picker, the rule builder and the checks as you type are a small island (editor/island.js).
+ * The visual editor: pick a place on a shop page, say what goes there and for whom, save the
+ * resulting draft through the Config page's routes, preview that version as personas (the
+ * Persona page, linked once saved), then publish it. Server-rendered; the picker, the rule
+ * builder, the checks as you type and the save are a small island (editor/island.js).
  * A viewer sees the same page and may pick and count, but not check templates or build drafts.
  */
 export function EditorPage(props: {

@@ -35,7 +35,8 @@ const CSS = `.personas{display:grid;grid-template-columns:repeat(auto-fit,minmax
 .persona label{display:inline-block;min-width:200px;margin:3px 8px 3px 0}.persona label span{display:block;font-size:12px;color:var(--muted)}
 .persona select,.persona input[type=number],.persona input[type=date],.persona input[type=text]{width:190px}
 .checks label{min-width:0}.preview iframe{width:100%;height:560px;border:1px solid var(--line);border-radius:6px;background:#fff}
-td.won{color:#047857;font-weight:600}td.out{color:var(--muted)}`;
+td.won{color:#047857;font-weight:600}td.out{color:var(--muted)}table.why{table-layout:fixed}table.why td{overflow-wrap:anywhere}
+table.why th:nth-child(1){width:21%}table.why th:nth-child(2){width:25%}table.why th:nth-child(3){width:18%}`;
 
 const CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -135,6 +136,11 @@ function PersonaFields(props: { side: Side; form: PersonaForm; variants: string[
 
 function Why(props: { side: Side; result: PersonaPreview }) {
   const { result } = props;
+  // Slots this page type never has are one line, not a row per variant saying so.
+  const elsewhere = result.slots.filter(
+    (s) => s.candidates.length > 0 && s.candidates.every((c) => c.outcome === "not_on_page"),
+  );
+  const here = result.slots.filter((s) => !elsewhere.includes(s));
   return (
     <div class="panel" data-result={props.side}>
       <h2>Persona {props.side.toUpperCase()}</h2>
@@ -148,7 +154,7 @@ function Why(props: { side: Side; result: PersonaPreview }) {
       <div class="preview">
         <iframe src={result.url} sandbox="" title={`The page as persona ${props.side}`}></iframe>
       </div>
-      <table>
+      <table class="why">
         <thead>
           <tr>
             <th>Slot</th>
@@ -158,7 +164,7 @@ function Why(props: { side: Side; result: PersonaPreview }) {
           </tr>
         </thead>
         <tbody>
-          {result.slots.map((slot) =>
+          {here.map((slot) =>
             slot.candidates.map((c, i) => (
               <tr data-slot={slot.slot} data-variant={c.variant} data-outcome={c.outcome}>
                 <td>{i === 0 ? slot.slot : ""}</td>
@@ -170,6 +176,11 @@ function Why(props: { side: Side; result: PersonaPreview }) {
           )}
         </tbody>
       </table>
+      {elsewhere.length ? (
+        <p class="muted" data-elsewhere>
+          Not on a {result.pageType} page: {elsewhere.map((s) => s.slot).join(", ")}.
+        </p>
+      ) : null}
     </div>
   );
 }
