@@ -1,6 +1,6 @@
 import type { Batch, ProtoError, Stmt } from "./protocol.ts";
 
-/** A request from the server to an engine thread (engine-worker.ts). */
+/** A request from the server to an engine process (engine-child.ts). */
 export type EngineCall = { id: number } & (
   | { op: "execute"; stmt: Stmt; haveLock: boolean }
   | { op: "batch"; batch: Batch; haveLock: boolean }
@@ -11,7 +11,7 @@ export type EngineCall = { id: number } & (
   | { op: "close" }
 );
 
-/** An engine thread's answer: a result, an SQL error, or "take the write lock and retry". */
+/** An engine's answer: a result, an SQL error, or "take the write lock and retry". */
 export type EngineReply =
   | { id: number; ok: true; result: unknown; autocommit: boolean }
   | { id: number; ok: false; error: ProtoError; autocommit: boolean }

@@ -14,15 +14,17 @@ import {
   type Stmt,
   type StmtResult,
 } from "./protocol.ts";
-import { countStatements } from "./sql-text.ts";
+import { nulSafeQuery, restoreNulText, type TextEncoding } from "./nul-text.ts";
+import { countStatements, withoutBlobLiterals } from "./sql-text.ts";
 
 /**
- * One Hrana stream's database connection, run inside an engine worker thread (engine-worker.ts)
- * so that slow SQL and lock waits never block the server's event loop. Every stream gets a
+ * One Hrana stream's database connection, run inside an engine process (engine-child.ts) so
+ * that slow SQL and lock waits never block the server's event loop, and a crash of the
+ * `libsql` binding ends only this engine. Every stream gets a
  * connection of its own, opened on first use and closed when the stream ends: nothing (TEMP
  * tables, PRAGMAs, a half-finished statement) carries over to another client.
  *
- * Written in erasable TypeScript only: Node loads the worker's modules without a build step.
+ * Written in erasable TypeScript only: Node loads the engine's modules without a build step.
  */
 type Engine = InstanceType<typeof Database>;
 
@@ -64,6 +66,8 @@ export class Session {
   private probeDb: Engine | null = null;
   /** A statement failed with BUSY/LOCKED and may still hold the connection's transaction. */
   private suspect = false;
+  /** The database's text encoding, for text read back whole (nul-text.ts). */
+  private encoding: TextEncoding = "UTF-8";
   private readonly file: string;
   private readonly busyTimeoutMs: number;
   private readonly fullSync: boolean;
@@ -82,6 +86,7 @@ export class Session {
       // WAL + NORMAL: a commit survives the server crashing or being killed; only an OS crash
       // or power cut can lose the last commits. FULL syncs the disk on every commit.
       db.pragma(`synchronous = ${this.fullSync ? "FULL" : "NORMAL"}`);
+      this.encoding = db.pragma("encoding", { simple: true }) as TextEncoding;
       this.db = db;
     }
     return this.db;
@@ -167,7 +172,7 @@ export class Session {
       // Tables this stream created and has not committed (and TEMP tables) are unknown to
       // the probe: such statements take the cautious answer below.
       const explain = this.probe()
-        .prepare("EXPLAIN " + sql)
+        .prepare("EXPLAIN " + withoutBlobLiterals(sql))
         .raw(true);
       ops = explain.all([]) as unknown[][];
       finishExplain(explain);
@@ -271,11 +276,14 @@ export class Session {
         prepared.run(values);
         return { rows: [] as unknown[][], cols: [] };
       }
+      const columns = prepared.columns() as { name: string; type: string | null }[];
+      const cols = columns.map((c) => ({ name: c.name, decltype: c.type }));
+      const names = columns.map((c) => c.name);
+      const whole = meta.explain ? null : this.prepareNulSafe(db, sql, names);
+      if (whole)
+        return { rows: restoreNulText(whole.all(values) as unknown[][], this.encoding), cols };
       const rows = prepared.raw(true).all(values) as unknown[][];
       if (meta.explain) finishExplain(prepared);
-      const cols = prepared
-        .columns()
-        .map((c: { name: string; type: string | null }) => ({ name: c.name, decltype: c.type }));
       return { rows, cols };
     });
     const [changes, lastRowid, after] = db
@@ -293,6 +301,21 @@ export class Session {
       rows_written: wrote ? Number(changes) : 0,
       query_duration_ms: performance.now() - started,
     };
+  }
+
+  /**
+   * The statement prepared so that text containing NUL reads back whole (nul-text.ts), or
+   * null for statements that cannot be rewritten, which run as they are.
+   */
+  private prepareNulSafe(db: Engine, sql: string, columnNames: string[]) {
+    const wrapped = nulSafeQuery(sql, columnNames);
+    if (wrapped === null) return null;
+    try {
+      return db.prepare(wrapped).safeIntegers(true).raw(true);
+    } catch {
+      // E.g. a result as wide as SQLite allows has no room for the extra column.
+      return null;
+    }
   }
 
   /** Runs a batch step by step; a step runs only if its condition holds on earlier outcomes. */

@@ -29,7 +29,7 @@ type Entry = Record<string, unknown>;
 
 /**
  * Hrana over WebSocket (hrana2 / hrana3, JSON), what `libsql://` and `ws://` URLs use: a
- * `hello` with the token, then numbered requests. Each `open_stream` gets an engine thread and
+ * `hello` with the token, then numbered requests. Each `open_stream` gets an engine process and
  * connection of its own; requests on one stream run in order, different streams concurrently.
  * Stored SQL is shared by the connection's streams; cursors are computed on open.
  */

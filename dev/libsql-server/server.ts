@@ -36,7 +36,7 @@ export type LibsqlServerOptions = {
    * the server crashing or being killed, but an OS crash or power cut may lose the last few.
    */
   fullSync?: boolean;
-  /** At most this many streams run at once, each on an engine thread of its own. Default 64. */
+  /** At most this many streams run at once, each on an engine process of its own. Default 64. */
   maxEngineThreads?: number;
   /** The URL clients are told to use (`base_url`); default the URL it listens on. */
   publicUrl?: string;
@@ -49,7 +49,7 @@ const MAX_BODY = 32 * 1024 * 1024;
 /**
  * A local libSQL server speaking Hrana over HTTP (JSON: v2 and v3 pipelines, v3 cursors) and
  * over WebSocket (hrana2/hrana3) on the real libSQL engine. Clients such as @libsql/client use
- * it like Turso or sqld. SQL runs on engine threads (one per open stream), so no request waits
+ * it like Turso or sqld. SQL runs in engine processes (one per open stream), so no request waits
  * on another's; writers are serialized in arrival order by one write lock. See
  * docs/libsql-server.md.
  */
@@ -72,6 +72,7 @@ export async function startLibsqlServer(options: LibsqlServerOptions): Promise<L
     busyTimeoutMs: options.busyTimeoutMs ?? 10_000,
     fullSync: options.fullSync ?? false,
     maxThreads: options.maxEngineThreads ?? 64,
+    log,
   });
   let baseUrl = "";
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { CallBody, EngineReply } from "./engine-messages.ts";
-import { EnginePool, type EngineThread } from "./engine-pool.ts";
+import { EngineCrashed, EnginePool, type EngineProcess } from "./engine-pool.ts";
 import {
   RequestError,
   StmtError,
@@ -14,13 +14,15 @@ import {
 import { looksLikeWrite } from "./sql-text.ts";
 import { WriteLock } from "./write-lock.ts";
 
-/** A Hrana stream: its engine thread (and connection) and, over HTTP, its stored SQL. */
+/** A Hrana stream: its engine process (and connection) and, over HTTP, its stored SQL. */
 export class Stream {
   /** Stored SQL: per stream over HTTP; shared by a WebSocket connection's streams. */
   sqls: Map<number, string>;
   broken = false;
+  /** Why the stream ended on its own: its engine crashed. Later requests get this error. */
+  lost: string | null = null;
   constructor(
-    readonly thread: EngineThread,
+    readonly engine: EngineProcess,
     sqls?: Map<number, string>,
   ) {
     this.sqls = sqls ?? new Map();
@@ -37,8 +39,10 @@ export type StreamOptions = {
   busyTimeoutMs: number;
   /** Sync the disk on every commit (survives power loss), at a few ms per commit. */
   fullSync: boolean;
-  /** Engine threads at most (one per open stream; more streams wait for one). */
+  /** Engine processes at most (one per open stream; more streams wait for one). */
   maxThreads: number;
+  /** Told when an engine crashes. */
+  log?: (msg: string) => void;
 };
 
 type Kept = { stream: Stream; timer: NodeJS.Timeout };
@@ -55,7 +59,7 @@ export class StreamRegistry {
   private readonly pool: EnginePool;
   private readonly lock: WriteLock;
   private closed = false;
-  /** SQL texts an engine thread has refused to run without the write lock. */
+  /** SQL texts an engine has refused to run without the write lock. */
   private readonly writingSql = new Set<string>();
 
   constructor(private readonly options: StreamOptions) {
@@ -67,12 +71,27 @@ export class StreamRegistry {
     this.lock = new WriteLock(options.writeLockTimeoutMs);
   }
 
-  /** A new stream on a thread of its own with a fresh connection. */
+  /** A new stream on an engine of its own with a fresh connection. */
   async create(sqls?: Map<number, string>): Promise<Stream> {
     if (this.closed) throw new RequestError("server is shutting down");
     const stream = new Stream(await this.pool.acquire(), sqls);
     this.live.add(stream);
+    stream.engine.onCrash = (reason) => this.crashed(stream, reason);
     return stream;
+  }
+
+  /**
+   * The stream's engine died: SQLite has rolled its transaction back. The stream ends (write
+   * lock freed, the pool starts another engine); its requests in flight and any later ones
+   * get an error saying so.
+   */
+  private crashed(stream: Stream, reason: string): void {
+    if (stream.lost) return;
+    stream.lost = `its database engine crashed (${reason}); its uncommitted transaction was rolled back`;
+    stream.broken = true;
+    this.options.log?.(`libsql-server: engine process crashed: ${reason}`);
+    this.lock.release(stream);
+    void this.release(stream);
   }
 
   /** The stream an HTTP request continues (its baton) or a new one (no baton). */
@@ -82,12 +101,15 @@ export class StreamRegistry {
     if (!kept) throw new RequestError("invalid or expired baton");
     this.byBaton.delete(baton);
     clearTimeout(kept.timer);
+    if (kept.stream.lost) throw new RequestError(`stream closed: ${kept.stream.lost}`);
     return kept.stream;
   }
 
   /** Keeps an HTTP stream open for its next request and returns its new baton. */
   keep(stream: Stream): string | null {
-    if (stream.broken || this.closed) {
+    // A stream whose engine crashed keeps its baton for a while, so that the client's next
+    // request in it (say, a COMMIT) is refused rather than run on a new stream outside it.
+    if ((stream.broken && !stream.lost) || this.closed) {
       void this.release(stream);
       return null;
     }
@@ -104,9 +126,9 @@ export class StreamRegistry {
   /** Ends a stream: rolled back, its connection closed, the write lock freed. */
   release(stream: Stream): Promise<void> {
     if (!this.live.delete(stream)) return Promise.resolve();
-    // Never rejects: a thread that fails to reset is stopped by the pool.
+    // Never rejects: an engine that fails to reset is stopped by the pool.
     const done = this.pool
-      .release(stream.thread)
+      .release(stream.engine)
       .catch(() => undefined)
       .finally(() => {
         this.lock.release(stream);
@@ -127,7 +149,7 @@ export class StreamRegistry {
       case "batch":
         return { type: "batch", result: await this.batch(stream, request.batch) };
       case "sequence":
-        await this.engine(stream, {
+        await this.call(stream, {
           op: "sequence",
           sql: this.sqlOf(stream, request),
           haveLock: false,
@@ -136,7 +158,7 @@ export class StreamRegistry {
       case "describe":
         return {
           type: "describe",
-          result: (await this.engine(stream, {
+          result: (await this.call(stream, {
             op: "describe",
             sql: this.sqlOf(stream, request),
           })) as DescribeResult,
@@ -150,13 +172,13 @@ export class StreamRegistry {
       case "get_autocommit":
         return {
           type: "get_autocommit",
-          is_autocommit: (await this.engine(stream, { op: "autocommit" })) as boolean,
+          is_autocommit: (await this.call(stream, { op: "autocommit" })) as boolean,
         };
     }
   }
 
   execute(stream: Stream, stmt: Stmt): Promise<StmtResult> {
-    return this.engine(stream, {
+    return this.call(stream, {
       op: "execute",
       stmt: this.resolve(stream, stmt),
       haveLock: false,
@@ -165,7 +187,7 @@ export class StreamRegistry {
 
   batch(stream: Stream, batch: Batch): Promise<BatchResult> {
     const steps = batch.steps.map((s) => ({ ...s, stmt: this.resolve(stream, s.stmt) }));
-    return this.engine(stream, {
+    return this.call(stream, {
       op: "batch",
       batch: { steps },
       haveLock: false,
@@ -194,25 +216,32 @@ export class StreamRegistry {
   }
 
   /**
-   * One call into the stream's engine thread. A call that would write is first refused by the
-   * thread; the stream then queues for the write lock and the call is repeated holding it.
+   * One call into the stream's engine. A call that would write is first refused by the
+   * engine; the stream then queues for the write lock and the call is repeated holding it.
    * The lock is given back once the connection is in autocommit again.
    */
-  private async engine(stream: Stream, body: CallBody): Promise<unknown> {
+  private async call(stream: Stream, body: CallBody): Promise<unknown> {
+    if (stream.lost) throw new EngineCrashed(`stream closed: ${stream.lost}`);
     let reply: EngineReply;
     try {
       // A writer joins the lock's queue as it arrives (so writers are served in order); SQL
       // that does not look like a write is asked about first.
       if (this.knownToWrite(body)) await this.acquireLock(stream);
-      reply = await stream.thread.call(this.withLock(stream, body));
+      reply = await stream.engine.call(this.withLock(stream, body));
       if ("needsLock" in reply) {
         this.learnWrites(body);
         await this.acquireLock(stream);
-        reply = await stream.thread.call(this.withLock(stream, body));
+        reply = await stream.engine.call(this.withLock(stream, body));
       }
     } catch (err) {
       if ((err as { code?: string }).code !== "SQLITE_BUSY") stream.broken = true;
       if (stream.broken || (await this.autocommit(stream))) this.lock.release(stream);
+      if (err instanceof EngineCrashed) {
+        this.crashed(stream, stream.engine.exitReason ?? err.message);
+        throw new EngineCrashed(
+          `the database engine crashed while running ${describeCall(body)} (${stream.engine.exitReason}); the stream is closed and its uncommitted transaction was rolled back`,
+        );
+      }
       throw err;
     }
     if ("needsLock" in reply) throw new Error("engine asked for the write lock twice");
@@ -226,12 +255,13 @@ export class StreamRegistry {
     // The stream may have ended (server shutting down) while it waited in line.
     if (!this.live.has(stream)) {
       this.lock.release(stream);
+      if (stream.lost) throw new EngineCrashed(`stream closed: ${stream.lost}`);
       throw new Error("stream closed while waiting for the write lock");
     }
   }
 
   private async autocommit(stream: Stream): Promise<boolean> {
-    const reply = await stream.thread.call({ op: "autocommit" }).catch(() => null);
+    const reply = await stream.engine.call({ op: "autocommit" }).catch(() => null);
     return !reply || !("ok" in reply) || reply.ok !== true || reply.result === true;
   }
 
@@ -256,5 +286,21 @@ export class StreamRegistry {
     if (sqls.length !== 1) return;
     if (this.writingSql.size >= 1000) this.writingSql.clear();
     this.writingSql.add(sqls[0]!);
+  }
+}
+
+/** What a call ran, for the error of an engine that crashed running it. */
+function describeCall(body: CallBody): string {
+  const quote = (sql: string) => JSON.stringify(sql.length > 200 ? sql.slice(0, 200) + "..." : sql);
+  switch (body.op) {
+    case "execute":
+      return `the statement ${quote(body.stmt.sql ?? "")}`;
+    case "batch":
+      return `a batch of ${body.batch.steps.length} statement(s) starting ${quote(body.batch.steps[0]?.stmt.sql ?? "")}`;
+    case "sequence":
+    case "describe":
+      return `the ${body.op} ${quote(body.sql)}`;
+    default:
+      return `a ${body.op} request`;
   }
 }

@@ -1,5 +1,5 @@
 import { createClient, type Client, type Config } from "@libsql/client";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLibsqlServer, type LibsqlServer, type LibsqlServerOptions } from "./server.ts";
@@ -44,6 +44,12 @@ export type TestServer = Awaited<ReturnType<typeof testServer>>;
 
 /** Open file descriptors of this process (Linux). */
 export const openFds = () => readdirSync("/proc/self/fd").length;
+
+/** Process ids of this process's children, e.g. the server's engine processes (Linux). */
+export const childPids = (): number[] =>
+  readdirSync("/proc/self/task").flatMap((task) =>
+    readFileSync(`/proc/self/task/${task}/children`, "utf8").split(" ").filter(Boolean).map(Number),
+  );
 
 export const execute = (sql: string, args: unknown[] = []) => ({
   type: "execute",

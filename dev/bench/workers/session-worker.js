@@ -12,7 +12,7 @@ export class VisitorSession extends Session {
     countTursoRows(env.TURSO_URL);
     super(ctx, countingEnv(env));
     // The schema set-up in the constructor is not counted; every statement after it is.
-    this.sql = countingSql(ctx.storage.sql);
+    this.local.sql = countingSql(ctx.storage.sql);
   }
 
   async alarm(...args) {
