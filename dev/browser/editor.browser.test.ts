@@ -1,16 +1,9 @@
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import {
-  chromium,
-  type Browser,
-  type BrowserContext,
-  type Locator,
-  type Page,
-} from "playwright-core";
+import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type Stack } from "../stack.ts";
-import { findChromium } from "./chromium.ts";
-import { freePort } from "./local-stack.ts";
+import type { Stack } from "../stack.ts";
+import { startBrowserStack } from "./local-stack.ts";
 
 /**
  * The visual editor in Chromium, against the whole local stack: a variant is built from
@@ -25,8 +18,6 @@ import { freePort } from "./local-stack.ts";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const DATA_DIR = ".data/browser-editor";
 const IMAGES = process.env.VITRINE_SCREENSHOTS === "1" ? `${root}docs/images` : null;
-
-const chromiumPath = findChromium();
 
 // Not "HeadlessChrome" (a bot to Vitrine, never personalized): a desktop and a phone browser.
 const DESKTOP_UA =
@@ -51,20 +42,9 @@ async function shot(target: Page | Locator, name: string) {
 
 describe("the visual editor in Chromium", () => {
   beforeAll(async () => {
-    if (!chromiumPath) {
-      throw new Error(
-        "Chromium is missing: `npm run browser:install` installs Debian's chromium package (as root)",
-      );
-    }
     if (IMAGES) mkdirSync(IMAGES, { recursive: true });
-    // A fresh stack every run, with data of its own (the other browser suite has its own too).
-    rmSync(`${root}${DATA_DIR}`, { recursive: true, force: true });
-    const ports = { db: await freePort(), shop: await freePort(), worker: await freePort() };
-    stack = await startStack({ ports, dataDir: DATA_DIR, log: (line) => log.push(line) });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ["--no-sandbox", "--disable-dev-shm-usage"],
-    });
+    // Data of its own: the other browser suite has its own too.
+    ({ stack, browser } = await startBrowserStack(DATA_DIR, (line) => log.push(line)));
   });
 
   afterAll(async () => {

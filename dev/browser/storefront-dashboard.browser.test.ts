@@ -1,10 +1,9 @@
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type Stack } from "../stack.ts";
-import { findChromium } from "./chromium.ts";
-import { freePort } from "./local-stack.ts";
+import type { Stack } from "../stack.ts";
+import { startBrowserStack } from "./local-stack.ts";
 
 /**
  * The real thing in a real browser: the local stack (libSQL, demo shop, `wrangler dev`) on its
@@ -15,8 +14,6 @@ import { freePort } from "./local-stack.ts";
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const DATA_DIR = ".data/browser";
 const ARTIFACTS = `${root}test-artifacts/browser`;
-
-const chromiumPath = findChromium();
 
 // Headless Chromium says "HeadlessChrome" in its user agent, which Vitrine rightly treats as a
 // bot (never identified or personalized); the visitor here presents as desktop Chrome.
@@ -32,21 +29,8 @@ const shot = (page: Page, name: string) =>
 
 describe("storefront and dashboard in Chromium", () => {
   beforeAll(async () => {
-    if (!chromiumPath) {
-      throw new Error(
-        "Chromium is missing: `npm run browser:install` installs Debian's chromium package (as root)",
-      );
-    }
     mkdirSync(ARTIFACTS, { recursive: true });
-    // A fresh stack every run: data left by an earlier run is never what is tested.
-    rmSync(`${root}${DATA_DIR}`, { recursive: true, force: true });
-    const ports = { db: await freePort(), shop: await freePort(), worker: await freePort() };
-    stack = await startStack({ ports, dataDir: DATA_DIR, log: (line) => log.push(line) });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      // Root (CI) cannot use Chromium's sandbox.
-      args: ["--no-sandbox", "--disable-dev-shm-usage"],
-    });
+    ({ stack, browser } = await startBrowserStack(DATA_DIR, (line) => log.push(line)));
   });
 
   afterAll(async () => {

@@ -7,27 +7,18 @@ import { ApiError, parseInput } from "../errors.ts";
 import { createPersonaToken } from "../identity/preview-token.ts";
 import { personaPlan, previewConfig, previewModel } from "../personalize/persona-preview.ts";
 import { settingsOf } from "../settings.ts";
-import { DEFAULT_PREVIEW_TTL_S, MAX_PREVIEW_TTL_S } from "./admin-preview.ts";
+import { DEFAULT_PREVIEW_TTL_S, PreviewTtl, ShopPath } from "./admin-preview.ts";
 import { describeRoute, ErrorEnvelope } from "./route-docs.ts";
 
 /** A page of the shop, a persona, and optionally the config version (a draft) to decide with. */
 export const PersonaPreviewRequest = z.strictObject({
-  path: z
-    .string({ error: "must be a path on the shop, like /p/some-product" })
-    .max(1000, { error: "must be a path on the shop, like /p/some-product" })
-    .regex(/^\/(?!\/)[^\s#]*$/, { error: "must be a path on the shop, like /p/some-product" }),
+  path: ShopPath,
   persona: Persona,
   configVersion: z
     .int({ error: "must be a config version number" })
     .min(1, { error: "must be a config version number" })
     .optional(),
-  ttlSeconds: z
-    .int({ error: `must be a whole number of seconds, 60 to ${MAX_PREVIEW_TTL_S}` })
-    .min(60, { error: `must be a whole number of seconds, 60 to ${MAX_PREVIEW_TTL_S}` })
-    .max(MAX_PREVIEW_TTL_S, {
-      error: `must be a whole number of seconds, 60 to ${MAX_PREVIEW_TTL_S}`,
-    })
-    .optional(),
+  ttlSeconds: PreviewTtl.optional(),
 });
 export type PersonaPreviewRequest = z.infer<typeof PersonaPreviewRequest>;
 

@@ -12,23 +12,27 @@ export const MAX_PREVIEW_TTL_S = Math.floor(PREVIEW_MAX_LIFETIME_MS / 1000);
 /** A link lives an hour unless asked otherwise. */
 export const DEFAULT_PREVIEW_TTL_S = 3600;
 
+const PATH_ERROR = "must be a path on the shop, like /p/some-product";
+/** A page of the shop a preview link opens. */
+export const ShopPath = z
+  .string({ error: PATH_ERROR })
+  .max(1000, { error: PATH_ERROR })
+  .regex(/^\/(?!\/)[^\s#]*$/, { error: PATH_ERROR });
+
+const TTL_ERROR = `must be a whole number of seconds, 60 to ${MAX_PREVIEW_TTL_S}`;
+/** How long a preview link lives. */
+export const PreviewTtl = z
+  .int({ error: TTL_ERROR })
+  .min(60, { error: TTL_ERROR })
+  .max(MAX_PREVIEW_TTL_S, { error: TTL_ERROR });
+
 /** Which variant to force, on which page of the shop, for how long. */
 export const PreviewRequest = z.object({
   variant: z
     .string({ error: "must be a variant id of the active config" })
     .regex(/^[A-Za-z0-9_-]{1,64}$/, { error: "must be a variant id of the active config" }),
-  path: z
-    .string()
-    .max(1000)
-    .regex(/^\/(?!\/)[^\s#]*$/, { error: "must be a path on the shop, like /p/some-product" })
-    .optional(),
-  ttlSeconds: z
-    .int({ error: `must be a whole number of seconds, 60 to ${MAX_PREVIEW_TTL_S}` })
-    .min(60, { error: `must be a whole number of seconds, 60 to ${MAX_PREVIEW_TTL_S}` })
-    .max(MAX_PREVIEW_TTL_S, {
-      error: `must be a whole number of seconds, 60 to ${MAX_PREVIEW_TTL_S}`,
-    })
-    .optional(),
+  path: ShopPath.optional(),
+  ttlSeconds: PreviewTtl.optional(),
 });
 export type PreviewRequest = z.infer<typeof PreviewRequest>;
 

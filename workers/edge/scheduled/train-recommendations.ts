@@ -53,6 +53,15 @@ import { DEGRADED, modelWarnings } from "./run-warnings.ts";
 import * as clock from "../clock.ts";
 import { failRun } from "./run-record.ts";
 
+/** What the trainer reads of an event: who, what, when, which product, and its payload. */
+const INTERACTION_COLUMNS = {
+  visitorId: events.visitorId,
+  type: events.type,
+  occurredAt: events.occurredAt,
+  productId: events.productId,
+  payload: events.payload,
+};
+
 export const TRAINER_STATE = "reco-trainer";
 /** The `job_state` row holding the values the trainer last tuned on the shop's own data. */
 export const SELF_TUNE_STATE = "reco-self-tune";
@@ -331,13 +340,7 @@ async function tunedValues(
   if (stored && stored.at <= now && now - stored.at < t.everyMs)
     return { values: stored, ms: null };
   const rows = await db
-    .select({
-      visitorId: events.visitorId,
-      type: events.type,
-      occurredAt: events.occurredAt,
-      productId: events.productId,
-      payload: events.payload,
-    })
+    .select(INTERACTION_COLUMNS)
     .from(events)
     .where(
       and(
@@ -429,13 +432,7 @@ async function readPrior(
   const out: Interaction[] = [];
   for (let i = 0; i < visitors.length; i += VISITORS_PER_QUERY) {
     const rows = await db
-      .select({
-        visitorId: events.visitorId,
-        type: events.type,
-        occurredAt: events.occurredAt,
-        productId: events.productId,
-        payload: events.payload,
-      })
+      .select(INTERACTION_COLUMNS)
       .from(events)
       .where(
         and(
