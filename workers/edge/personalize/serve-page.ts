@@ -160,8 +160,7 @@ async function personalize(
   // visitor's object and profile are awaited at the page's first slot (see VisitorData).
   const shared = await visit.shared;
   const previewed = settlePreview(visit, shared.active);
-  const visitorLookups = visit.visitorData ? {} : { profile: SKIPPED, session: SKIPPED };
-  timing.push(...lookupTiming({ ...shared, ...visitorLookups }));
+  timing.push(...lookupTiming({ ...shared, ...(visit.visitorData ? {} : NO_VISITOR_DATA) }));
   const active = shared.active.ok ? shared.active.value : null;
   const refused = (r: Response) => {
     if (previewed.previewRefused)
