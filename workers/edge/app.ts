@@ -21,10 +21,7 @@ import { errorResponse } from "./errors.ts";
 import { servePage } from "./personalize/serve-page.ts";
 import { API_PREFIX } from "./settings.ts";
 
-/**
- * The fetch entry point: Vitrine's own API under API_PREFIX, everything else is the shop,
- * proxied to the origin and personalized on the way.
- */
+/** Vitrine's own API and dashboard, under API_PREFIX. */
 export const app = new Hono<{ Bindings: Env }>();
 
 const v1 = `${API_PREFIX}/v1`;
@@ -57,6 +54,19 @@ app.route(`${API_PREFIX}/dashboard`, dashboard);
 app.all(`${API_PREFIX}/*`, (c) =>
   c.json({ code: "not_found", message: `No such endpoint: ${c.req.path}` }, 404),
 );
-app.all("*", servePage);
-
 app.onError(errorResponse);
+
+/**
+ * Everything else is the shop, proxied to the origin and personalized on the way: one route,
+ * so a page pays for no matching against the API's.
+ */
+export const shop = new Hono<{ Bindings: Env }>().all("*", servePage);
+shop.onError(errorResponse);
+
+/** Whether `url` (a request's, absolute) is under API_PREFIX, read without parsing it. */
+export function isApiUrl(url: string): boolean {
+  const path = url.indexOf("/", url.indexOf("//") + 2);
+  if (path < 0 || !url.startsWith(API_PREFIX, path)) return false;
+  const next = url.charAt(path + API_PREFIX.length);
+  return next === "" || next === "/" || next === "?" || next === "#";
+}

@@ -1,4 +1,4 @@
-import { app } from "./app.ts";
+import { app, isApiUrl, shop } from "./app.ts";
 import { useClockOf } from "./clock.ts";
 import { scheduled } from "./scheduled/dispatch.ts";
 
@@ -10,7 +10,7 @@ type ClockEnv = { CLOCK_OFFSET_MS?: string };
 export default {
   fetch(request: Request, env: Env, ctx: ExecutionContext) {
     useClockOf(env as ClockEnv);
-    return app.fetch(request, env, ctx);
+    return (isApiUrl(request.url) ? app : shop).fetch(request, env, ctx);
   },
   scheduled(controller, env, ctx) {
     useClockOf(env as ClockEnv);
