@@ -130,7 +130,7 @@ describe("consent under a privacy signal", () => {
     expect(decodeURIComponent(consentCookie!)).toMatch(/^vt_consent=p0\.a0\.\d+\./);
     // Withdrawn in the visitor's object, so the old yes cannot resume once GPC is off.
     const stub = env.VISITOR.get(env.VISITOR.idFromName(visitorId));
-    expect(await stub.consentWithdrawnAt()).not.toBeNull();
+    expect((await stub.idStanding()).withdrawnAt).not.toBeNull();
     expect(await auditRows(visitorId)).toMatchObject([
       { personalization: false, analytics: false, source: "api" },
     ]);

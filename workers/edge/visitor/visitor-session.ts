@@ -251,12 +251,6 @@ export class VisitorSession extends DurableObject<Env> {
     return { status: "ok", ...(await this.store(visitorId, events, now)) };
   }
 
-  /** When the visitor last withdrew consent (null: never). */
-  async consentWithdrawnAt(): Promise<number | null> {
-    await this.views.storePending();
-    return this.local.withdrawnAt();
-  }
-
   /** What voids the ids a browser holds, for the consent endpoint: a withdrawal, or erasure. */
   async idStanding(): Promise<{ withdrawnAt: number | null; erased: boolean }> {
     await this.views.storePending();
