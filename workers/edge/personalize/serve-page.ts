@@ -205,7 +205,7 @@ async function personalize(
   // product its JSON-LD or microdata named before it.
   const urlProduct = productIdForPage(model, url.pathname, page.productSlug);
   const beforePage = plannableBeforePage(context.pageType, urlProduct);
-  const visitor = visitorData(visit, previewed, active, headers);
+  const visitor = visitorData(visit, active, headers);
   // Without visitor data to wait for (no consent, holdout, kill switch) nothing is asked of the
   // object: what follows is known now, and the page needs no handler for slots it cannot fill.
   const known = visit.visitorData ? null : await visitor;
@@ -308,15 +308,11 @@ type VisitorData = { lookups: Lookups; settled: Visit; input: DecisionInput };
 
 const NO_VISITOR_DATA = { profile: SKIPPED, session: SKIPPED };
 
-function visitorData(
-  visit: Visit,
-  previewed: Visit,
-  active: ActiveConfig,
-  headers: Headers,
-): Promise<VisitorData> {
+function visitorData(visit: Visit, active: ActiveConfig, headers: Headers): Promise<VisitorData> {
   return visit.lookups.then((lookups) => {
-    // A consent withdrawn since the request's choice makes the visit anonymous.
-    const settled = settleVisit(previewed, lookups);
+    // The preview as the headers settled it; a consent withdrawn since the request's choice
+    // makes the visit anonymous.
+    const settled = settleVisit(visit, lookups);
     for (const name of ["profile", "session"] as const) {
       const r = lookups[name];
       if (!r.ok && r.reason !== "skipped")
