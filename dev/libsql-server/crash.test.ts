@@ -1,6 +1,12 @@
-import Database from "libsql";
 import { afterEach, describe, expect, it } from "vitest";
-import { childPids, execute, openFds, testServer, type TestServer } from "./test-support.ts";
+import {
+  childPids,
+  execute,
+  openFds,
+  testServer,
+  type TestServer,
+  rowsOnDisk,
+} from "./test-support.ts";
 
 let t: TestServer | undefined;
 afterEach(async () => {
@@ -18,15 +24,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const CRASH_READ = "EXPLAIN SELECT CAST(x'ff' AS TEXT)";
 const CRASH_WRITE = "INSERT INTO log VALUES ('crash') RETURNING CAST(x'ff' AS TEXT) AS bad";
 const CRASHED = /database engine crashed while running .*(EXPLAIN SELECT|INSERT INTO log)/;
-
-function rowsOnDisk(file: string, sql: string): unknown[] {
-  const db = new Database(file);
-  try {
-    return db.prepare(sql).raw(true).all([]).flat();
-  } finally {
-    db.close();
-  }
-}
 
 /** Waits until `check` holds (the pool replaces engines in the background). */
 async function until(check: () => boolean, ms = 15_000): Promise<void> {

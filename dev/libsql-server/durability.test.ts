@@ -1,6 +1,6 @@
 import Database from "libsql";
 import { afterEach, describe, expect, it } from "vitest";
-import { execute, testServer, type TestServer } from "./test-support.ts";
+import { execute, testServer, type TestServer, rowsOnDisk } from "./test-support.ts";
 
 let t: TestServer | undefined;
 afterEach(async () => {
@@ -16,15 +16,6 @@ function lockFile(file: string) {
     other.exec("ROLLBACK");
     other.close();
   };
-}
-
-function rowsOnDisk(file: string, sql: string): unknown[] {
-  const db = new Database(file);
-  try {
-    return db.prepare(sql).raw(true).all([]).flat();
-  } finally {
-    db.close();
-  }
 }
 
 describe("writes acknowledged after a statement failed with SQLITE_BUSY", () => {

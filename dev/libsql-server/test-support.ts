@@ -1,3 +1,4 @@
+import Database from "libsql";
 import { createClient, type Client, type Config } from "@libsql/client";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -55,3 +56,13 @@ export const execute = (sql: string, args: unknown[] = []) => ({
   type: "execute",
   stmt: { sql, args, want_rows: true },
 });
+
+/** The values of `sql`'s rows as a fresh connection reads them from the file: what is on disk. */
+export function rowsOnDisk(file: string, sql: string): unknown[] {
+  const db = new Database(file);
+  try {
+    return db.prepare(sql).raw(true).all([]).flat();
+  } finally {
+    db.close();
+  }
+}
